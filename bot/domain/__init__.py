@@ -1,0 +1,1 @@
+"""Pure domain rules: no I/O, no Telegram, no vendor; unit-testable with plain values."""

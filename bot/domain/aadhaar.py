@@ -1,0 +1,69 @@
+"""Aadhaar number rules: local validation before any paid vendor call, and the only visible form.
+
+Validation is python-stdnum's (12 digits, first digit 2-9, Verhoeff check digit, not a
+palindrome); this module only splits its verdict into reasons a person can act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from stdnum.in_ import aadhaar as stdnum_aadhaar
+
+from bot.domain.digits import to_ascii_digits
+
+AADHAAR_LENGTH = 12
+
+
+class AadhaarProblem(StrEnum):
+    NOT_DIGITS = "not_digits"
+    WRONG_LENGTH = "wrong_length"
+    BAD_FIRST_DIGIT = "bad_first_digit"
+    PALINDROME = "palindrome"
+    BAD_CHECKSUM = "bad_checksum"
+
+
+@dataclass(frozen=True, slots=True)
+class AadhaarCheck:
+    """The verdict on one typed number. ``number`` is set only when valid; never store it."""
+
+    number: str | None
+    problem: AadhaarProblem | None
+    digit_count: int = 0
+
+    @property
+    def valid(self) -> bool:
+        return self.number is not None
+
+
+def check_aadhaar(text: str) -> AadhaarCheck:
+    digits = to_ascii_digits(text)
+    if digits is None or not digits:
+        return AadhaarCheck(None, AadhaarProblem.NOT_DIGITS)
+    count = len(digits)
+    if count != AADHAAR_LENGTH:
+        return AadhaarCheck(None, AadhaarProblem.WRONG_LENGTH, count)
+    if digits[0] in "01":
+        return AadhaarCheck(None, AadhaarProblem.BAD_FIRST_DIGIT, count)
+    if digits == digits[::-1]:
+        return AadhaarCheck(None, AadhaarProblem.PALINDROME, count)
+    if not stdnum_aadhaar.is_valid(digits):
+        return AadhaarCheck(None, AadhaarProblem.BAD_CHECKSUM, count)
+    return AadhaarCheck(digits, None, count)
+
+
+def last_four(number: str) -> str:
+    return number[-4:]
+
+
+def mask_last4(last4: str) -> str:
+    """The only form in which a number is ever shown: ``XXXX XXXX 8091``."""
+    return f"XXXX XXXX {last4}"
+
+
+def looks_like_aadhaar(text: str) -> bool:
+    """True when a message is probably someone's Aadhaar number (12 digits in any script),
+    whatever the step: such a message is deleted even where no number was asked for."""
+    digits = to_ascii_digits(text)
+    return digits is not None and len(digits) == AADHAAR_LENGTH

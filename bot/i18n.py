@@ -1,0 +1,108 @@
+"""Fluent translations, one folder per language under ``locales/``, and locale-aware formatting.
+
+A key missing in a language falls back to English at run time (logged as a warning); the test
+suite allows no missing key (``python -m bot i18n check``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from fluent.runtime import FluentBundle, FluentResource
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE = "en"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+# Picker order: roughly by number of speakers in India. Telegram's language_code hint only moves
+# a likely choice to the front; it never picks for the user.
+LANGUAGE_ORDER = ("hi", "bn", "mr", "te", "ta", "gu", "ur", "kn", "or", "ml", "pa", "as", "en")
+
+# CLDR locale used for dates and numbers (English as written in India: "1 June 2013").
+_BABEL_LOCALE = {"en": "en_IN"}
+
+RTL_LANGUAGES = frozenset({"ur"})
+INDIA = ZoneInfo("Asia/Kolkata")
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    code: str
+    native_name: str
+    rtl: bool
+
+
+class Translator:
+    """All bundles, loaded once at start-up. ``t()`` never raises for a missing key."""
+
+    def __init__(self, locales_dir: Path = LOCALES_DIR) -> None:
+        self._bundles: dict[str, FluentBundle] = {}
+        self._sources: dict[str, dict[str, str]] = {}
+        for folder in sorted(p for p in locales_dir.iterdir() if p.is_dir()):
+            files = sorted(folder.glob("*.ftl"))
+            if not files:
+                continue
+            bundle = FluentBundle(
+                [_BABEL_LOCALE.get(folder.name, folder.name)], use_isolating=False
+            )
+            for file in files:
+                bundle.add_resource(FluentResource(file.read_text(encoding="utf-8")))
+            self._bundles[folder.name] = bundle
+        if DEFAULT_LANGUAGE not in self._bundles:
+            raise RuntimeError(f"no {DEFAULT_LANGUAGE} locale under {locales_dir}")
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        ordered = [code for code in LANGUAGE_ORDER if code in self._bundles]
+        return tuple(ordered + sorted(set(self._bundles) - set(ordered)))
+
+    def has(self, code: str | None) -> bool:
+        return code is not None and code in self._bundles
+
+    def language(self, code: str) -> Language:
+        return Language(code, self.t(code, "language-name"), code in RTL_LANGUAGES)
+
+    def has_key(self, code: str, key: str) -> bool:
+        bundle = self._bundles.get(code)
+        return bundle is not None and bundle.has_message(key)
+
+    def t(self, code: str, key: str, **args: Any) -> str:
+        bundle = self._bundles.get(code)
+        if bundle is None or not bundle.has_message(key):
+            if code != DEFAULT_LANGUAGE:
+                log.warning("i18n.missing", extra={"language": code, "key": key})
+            bundle = self._bundles[DEFAULT_LANGUAGE]
+            if not bundle.has_message(key):
+                log.error("i18n.missing_in_default", extra={"key": key})
+                return key
+        message = bundle.get_message(key)
+        if message.value is None:
+            return key
+        text, errors = bundle.format_pattern(message.value, args)
+        for error in errors:
+            log.warning(
+                "i18n.format_error", extra={"language": code, "key": key, "error": str(error)}
+            )
+        return str(text)
+
+    def format_date(self, code: str, value: date) -> str:
+        return str(format_date(value, "long", locale=_BABEL_LOCALE.get(code, code)))
+
+    def format_datetime(self, code: str, value: datetime) -> str:
+        """A moment as people in India read it: Indian Standard Time, the user's locale."""
+        locale = _BABEL_LOCALE.get(code, code)
+        return str(format_datetime(value, "medium", tzinfo=INDIA, locale=locale))
+
+    def pick_first(self, telegram_language_code: str | None) -> str | None:
+        """The language to put first in the picker, from Telegram's ``language_code`` hint."""
+        if not telegram_language_code:
+            return None
+        base = telegram_language_code.split("-")[0].lower()
+        return base if base in self._bundles else None

@@ -1,0 +1,88 @@
+"""Structured, redacted logging (compliance.md §5).
+
+Every handler gets :class:`RedactingFilter`, so even a careless ``log.info(update)`` cannot
+write a 12-digit run, an OTP parameter, an Aadhaar parameter or the bot token.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+# 12 digits in a row, or in 4-4-4 groups with a space or hyphen, in ASCII or any script's digits.
+_TWELVE_DIGITS = re.compile(r"(?<!\d)\d{4}[ \-]?\d{4}[ \-]?\d{4}(?!\d)")
+_QUERY_SECRETS = re.compile(r"(?i)\b(otp|aadhaar_number|captcha|client_secret)=[^&\s\"']*")
+_BOT_TOKEN_PATH = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")
+_BARE_TOKEN = re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b")
+
+REDACTED = "[redacted]"
+
+
+def redact(text: str) -> str:
+    text = _BOT_TOKEN_PATH.sub("/bot" + REDACTED, text)
+    text = _BARE_TOKEN.sub(REDACTED, text)
+    text = _QUERY_SECRETS.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
+    return _TWELVE_DIGITS.sub(REDACTED, text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites the record's message (and exception text) with :func:`redact`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_info:
+            formatter = logging.Formatter()
+            record.exc_text = redact(formatter.formatException(record.exc_info))
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+_STANDARD_ATTRS = frozenset(
+    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys() | {"message", "asctime"}
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message and any ``extra=`` fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD_ATTRS and not key.startswith("_"):
+                payload[key] = value
+        if record.exc_text:
+            payload["exception"] = record.exc_text
+        return redact(json.dumps(payload, default=str, ensure_ascii=False))
+
+
+def configure_logging(level: str = "INFO", stream: Any = None) -> logging.Handler:
+    """Install one redacted JSON handler on the root logger; quieten chatty HTTP libraries."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    quiet_http_loggers()
+    return handler
+
+
+def quiet_http_loggers() -> None:
+    """httpx logs every request URL at INFO (with its query string: the Aadhaar number)."""
+    for name in ("httpx", "httpcore", "uvicorn.access", "hpack"):
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -1,0 +1,50 @@
+"""Everything a handler needs, built once in ``bot/app.py``, reached from the callback context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain.policy import Limits
+from bot.held_numbers import HeldNumbers
+from bot.i18n import Translator
+from bot.notices import Notices
+from bot.store.base import Store
+from bot.vendor.types import SeedingVendor
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    store: Store
+    vendor: SeedingVendor
+    translator: Translator
+    notices: Notices
+    clock: Clock
+    limits: Limits
+    held: HeldNumbers
+    sandbox: bool
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class SeedingApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """The PTB application with our services attached (kept off ``bot_data`` on purpose:
+    nothing of ours should sit in PTB's data dicts, which persistence could write to disk)."""
+
+    services: Services
+
+    def __init__(self, *, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    @property
+    def services(self) -> Services:
+        application = self.application
+        assert isinstance(application, SeedingApplication)
+        return application.services

@@ -1,0 +1,1 @@
+"""Telegram handlers: one module per conversation step or feature; ``router`` wires them."""

@@ -1,0 +1,50 @@
+"""Step 3 — the Aadhaar number: deleted first, validated locally, never echoed, held only in memory.
+
+A local failure costs no paid vendor call and sends no SMS. A valid number is held in process
+memory (``HeldNumbers``) until generate-otp; only its last four digits reach the store.
+"""
+
+from __future__ import annotations
+
+from bot.domain.aadhaar import AadhaarProblem, check_aadhaar, last_four, mask_last4
+from bot.domain.flow import Step
+from bot.vendor.types import VendorError
+from handlers import captcha, otp, outcomes
+from handlers.turn import Turn
+
+PROBLEM_KEYS: dict[AadhaarProblem, str] = {
+    AadhaarProblem.NOT_DIGITS: "aadhaar-not-digits",
+    AadhaarProblem.WRONG_LENGTH: "aadhaar-wrong-length",
+    AadhaarProblem.BAD_FIRST_DIGIT: "aadhaar-bad-first-digit",
+    AadhaarProblem.PALINDROME: "aadhaar-palindrome",
+    AadhaarProblem.BAD_CHECKSUM: "aadhaar-bad-checksum",
+}
+
+
+async def on_text(turn: Turn, text: str) -> None:
+    """The user typed something at the Aadhaar step: delete it, then judge it."""
+    deleted = await turn.delete_incoming()
+    check = check_aadhaar(text)
+    delete_warning = [] if deleted else ["aadhaar-delete-failed"]
+    if check.number is None:
+        assert check.problem is not None
+        await turn.say(PROBLEM_KEYS[check.problem], *delete_warning, count=check.digit_count)
+        return
+    assert turn.state is not None
+    state = await turn.save(turn.state.evolve(last4=last_four(check.number)))
+    if delete_warning:
+        await turn.say(*delete_warning)
+    if await otp.daily_cap_reached(turn):
+        return
+    if not turn.services.vendor.captcha_enabled:
+        await otp.request_otp(turn, check.number, session_id=None, captcha_text=None)
+        return
+    await turn.typing()
+    try:
+        session = await turn.services.vendor.initiate_session()
+    except VendorError as exc:
+        await outcomes.report_failure(turn, exc.outcome, step=Step.AADHAAR)
+        return
+    turn.services.held.hold(turn.chat_id, state.check_id, check.number)
+    received = turn.t("aadhaar-received", masked=mask_last4(state.last4 or ""))
+    await captcha.show(turn, session, intro=received)

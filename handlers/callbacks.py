@@ -1,0 +1,67 @@
+"""Inline-button payloads: ``action|check_id|arg``, well under Telegram's 64-byte limit.
+
+Every button carries the id of the check it belongs to, so a tap on a button of an earlier
+check, or of a step that has passed, is recognised and answered with "this step has passed".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.flow import Step
+
+MAX_CALLBACK_BYTES = 64
+NO_CHECK = "-"  # buttons that belong to no check (e.g. /language outside a check)
+
+
+class Action(StrEnum):
+    LANGUAGE = "l"
+    AGREE = "a"
+    DECLINE = "d"
+    TOGGLE_ENGLISH = "e"
+    NEW_CAPTCHA = "c"
+    RESEND_OTP = "r"
+    CHECK_AGAIN = "g"
+
+
+# The step a button's action belongs to (None: valid whatever the step).
+ACTION_STEP: dict[Action, Step | None] = {
+    Action.LANGUAGE: None,
+    Action.AGREE: Step.CONSENT,
+    Action.DECLINE: Step.CONSENT,
+    Action.TOGGLE_ENGLISH: Step.CONSENT,
+    Action.NEW_CAPTCHA: Step.CAPTCHA,
+    Action.RESEND_OTP: Step.OTP,
+    Action.CHECK_AGAIN: None,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    action: Action
+    check_id: str
+    arg: str = ""
+
+
+def encode(action: Action, check_id: str, arg: str = "") -> str:
+    data = f"{action.value}|{check_id}|{arg}"
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError("callback data too long")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    """Parse a payload; ``None`` for anything we did not make (garbage or forged)."""
+    if not data or len(data) > MAX_CALLBACK_BYTES:
+        return None
+    parts = data.split("|")
+    if len(parts) != 3:
+        return None
+    try:
+        action = Action(parts[0])
+    except ValueError:
+        return None
+    if not parts[1] or len(parts[1]) > 16:
+        return None
+    return Callback(action, parts[1], parts[2])

@@ -1,0 +1,101 @@
+"""Step 4 — the captcha: a photo with a "New picture" button; the user types its text.
+
+The vendor session (and with it the captcha) dates from ``extra['session_at']``; a wrong captcha
+gets a fresh picture, up to the limit. The Aadhaar number waits in memory; if the process
+restarted in between, it is gone and the user is asked for it again.
+"""
+
+from __future__ import annotations
+
+from bot.domain.flow import Step
+from bot.domain.otp import parse_captcha
+from bot.domain.policy import captcha_session_expired
+from bot.vendor.types import Captcha, VendorError
+from handlers import otp, outcomes
+from handlers.callbacks import Action
+from handlers.turn import Turn
+
+SESSION_AT = "session_at"
+
+
+async def show(turn: Turn, captcha: Captcha, *, intro: str | None = None) -> None:
+    """Send the captcha photo and move the check to the captcha step with this session."""
+    assert turn.state is not None
+    caption = turn.t("captcha-prompt")
+    if intro:
+        caption = f"{intro}\n\n{caption}"
+    await turn.remove_buttons(turn.state.prompt_message_id)
+    message = await turn.send_photo(
+        captcha.image_jpeg, caption, [[turn.button("captcha-new-button", Action.NEW_CAPTCHA)]]
+    )
+    extra = {**turn.state.extra, SESSION_AT: turn.now.isoformat()}
+    if turn.state.vendor_session_id == captcha.session_id:
+        extra[SESSION_AT] = turn.state.extra.get(SESSION_AT, extra[SESSION_AT])
+    await turn.save(
+        turn.state.evolve(
+            step=Step.CAPTCHA,
+            vendor_session_id=captcha.session_id,
+            prompt_message_id=message.message_id,
+            extra=extra,
+        )
+    )
+
+
+async def fresh(turn: Turn, intro_key: str, **args: object) -> None:
+    """A new picture: reload within the session, or a new session if it has expired."""
+    state = turn.state
+    assert state is not None
+    vendor = turn.services.vendor
+    await turn.typing()
+    try:
+        if state.vendor_session_id and not captcha_session_expired(
+            state, turn.now, turn.services.limits
+        ):
+            image = await vendor.reload_captcha(state.vendor_session_id)
+        else:
+            image = await vendor.initiate_session()
+    except VendorError as exc:
+        await outcomes.report_failure(turn, exc.outcome, step=Step.CAPTCHA)
+        return
+    await show(turn, image, intro=turn.t(intro_key, **args))
+
+
+async def on_text(turn: Turn, text: str) -> None:
+    state = turn.state
+    assert state is not None
+    typed = parse_captcha(text)
+    if typed is None:
+        await turn.say("captcha-bad-format")
+        return
+    number = turn.services.held.get(turn.chat_id, state.check_id)
+    if number is None:
+        await turn.remove_buttons(state.prompt_message_id)
+        await turn.save(state.evolve(step=Step.AADHAAR, vendor_session_id=None))
+        await turn.say("number-lost")
+        return
+    if state.vendor_session_id is None or captcha_session_expired(
+        state, turn.now, turn.services.limits
+    ):
+        await fresh(turn, "captcha-session-expired")
+        return
+    await otp.request_otp(turn, number, session_id=state.vendor_session_id, captcha_text=typed)
+
+
+async def on_wrong(turn: Turn) -> None:
+    """The vendor said the captcha was wrong: a fresh one, or the end after too many."""
+    assert turn.state is not None
+    wrong = turn.state.wrong_captchas + 1
+    limit = turn.services.limits.max_wrong_captchas
+    await turn.save(turn.state.evolve(wrong_captchas=wrong))
+    if wrong >= limit:
+        await turn.remove_buttons(turn.state.prompt_message_id)
+        await turn.end_check("captcha_failed")
+        await turn.say("captcha-too-many", buttons=outcomes.again_buttons(turn))
+        return
+    await fresh(turn, "captcha-wrong", left=limit - wrong)
+
+
+async def on_new_captcha(turn: Turn) -> None:
+    """The "New picture" button."""
+    await turn.answer_callback()
+    await fresh(turn, "captcha-fresh")

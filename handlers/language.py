@@ -1,0 +1,68 @@
+"""Step 1 — the language picker: each language in its own script, a likely one first."""
+
+from __future__ import annotations
+
+from telegram import Message
+
+from bot.domain.flow import Step
+from handlers import consent, prompts
+from handlers.callbacks import Action
+from handlers.turn import Buttons, Turn
+
+BUTTONS_PER_ROW = 2
+
+
+def picker_buttons(turn: Turn) -> Buttons:
+    translator = turn.services.translator
+    user = turn.update.effective_user
+    first = translator.pick_first(user.language_code if user else None)
+    codes = list(translator.codes)
+    for preferred in (first, turn.language if turn.state else None):
+        if preferred in codes:
+            codes.remove(preferred)
+            codes.insert(0, preferred)
+    buttons = [turn.button("language-name", Action.LANGUAGE, code) for code in codes]
+    # language-name is rendered in the turn's language: use each language's own name instead.
+    named = [
+        (translator.t(code, "language-name"), data)
+        for code, (_, data) in zip(codes, buttons, strict=True)
+    ]
+    return [named[i : i + BUTTONS_PER_ROW] for i in range(0, len(named), BUTTONS_PER_ROW)]
+
+
+async def begin(turn: Turn) -> None:
+    """Start a new check at the picker (whatever was open is cancelled by the caller)."""
+    state = await turn.save(turn.new_state(Step.LANGUAGE))
+    message = await show_picker(turn)
+    await turn.save(state.evolve(prompt_message_id=message.message_id))
+
+
+async def show_picker(turn: Turn) -> Message:
+    # The prompt is shown in English and in the hinted language: the user has not chosen yet.
+    text = turn.t("language-prompt")
+    english = turn.services.translator.t("en", "language-prompt")
+    if english != text:
+        text = f"{text}\n{english}"
+    return await turn.send(text, picker_buttons(turn))
+
+
+async def on_pick(turn: Turn, code: str) -> None:
+    """A language button: store the choice; at the picker step go on to the consent notice,
+    at any other step stay where the user was and repeat that step's prompt."""
+    if not turn.services.translator.has(code):
+        await turn.answer_callback("stale-button")
+        return
+    turn.language = code
+    await turn.services.store.set_language(turn.chat_id, code)
+    await turn.answer_callback("language-chosen", language=turn.t("language-name"))
+    message = turn.update.effective_message
+    await turn.remove_buttons(message.message_id if message else None)
+    state = turn.state
+    if state is None:
+        await turn.say("language-chosen", "idle-hint", language=turn.t("language-name"))
+        return
+    state = await turn.save(state.evolve(language=code))
+    if state.step is Step.LANGUAGE:
+        await consent.show_notice(turn)
+    else:
+        await prompts.reprompt(turn)

@@ -1,0 +1,184 @@
+"""Step 5 — the OTP: generate (once per user action, never retried blindly), then verify.
+
+The OTP message is deleted at once, checked against ``^\\d{6}$`` locally, and never stored.
+Validity (10 minutes) is a stored timestamp, so it survives a restart.
+"""
+
+from __future__ import annotations
+
+import math
+
+from bot.domain.aadhaar import mask_last4
+from bot.domain.flow import Step
+from bot.domain.otp import parse_otp
+from bot.domain.outcomes import Outcome
+from bot.domain.policy import (
+    daily_otp_cap_reached,
+    india_day_start,
+    next_india_midnight,
+    otp_expired,
+    resend_unlocks_at,
+)
+from bot.vendor.types import VendorError
+from handlers import captcha, outcomes, result
+from handlers.callbacks import Action
+from handlers.turn import Turn
+
+# Vendor outcomes of generate-otp that the user may retry with a fresh captcha.
+RETRYABLE_GENERATE = frozenset(
+    {Outcome.UPSTREAM_UNAVAILABLE, Outcome.NO_ANSWER, Outcome.RATE_LIMITED}
+)
+
+
+async def daily_cap_reached(turn: Turn) -> bool:
+    """At most N OTP requests per Telegram user per day (IST): no flooding a citizen's phone."""
+    now = turn.now
+    count = await turn.services.store.count_otp_requests(turn.user_id, india_day_start(now))
+    if not daily_otp_cap_reached(count, turn.services.limits):
+        return False
+    turn.services.held.drop(turn.chat_id)
+    resets = next_india_midnight(now)
+    await turn.end_check("daily_cap")
+    await turn.say(
+        "daily-cap-reached",
+        limit=turn.services.limits.daily_otp_requests,
+        time=turn.services.translator.format_datetime(turn.language, resets),
+    )
+    return True
+
+
+async def request_otp(
+    turn: Turn, number: str, *, session_id: str | None, captcha_text: str | None
+) -> None:
+    state = turn.state
+    assert state is not None
+    await turn.typing()
+    try:
+        sent = await turn.services.vendor.generate_otp(
+            number, session_id=session_id, captcha=captcha_text
+        )
+    except VendorError as exc:
+        if exc.outcome is Outcome.NO_ANSWER:
+            # It may have reached UIDAI and sent an SMS: it counts against the daily cap.
+            await turn.services.store.add_otp_request(turn.user_id, turn.now)
+        await _generate_failed(turn, exc.outcome)
+        return
+    turn.services.held.drop(turn.chat_id)  # generate-otp is done: the number is not needed again
+    await turn.services.store.add_otp_request(turn.user_id, turn.now)
+    await turn.remove_buttons(state.prompt_message_id)
+    message = await turn.say(
+        "otp-sent",
+        masked=mask_last4(state.last4 or ""),
+        buttons=[[turn.button("otp-resend-button", Action.RESEND_OTP)]],
+    )
+    await turn.save(
+        state.evolve(
+            step=Step.OTP,
+            reference_id=sent.reference_id,
+            otp_sent_at=turn.now,
+            vendor_session_id=None,
+            wrong_otps=0,
+            prompt_message_id=message.message_id,
+        )
+    )
+
+
+async def _generate_failed(turn: Turn, outcome: Outcome) -> None:
+    assert turn.state is not None
+    if outcome is Outcome.INVALID_CAPTCHA:
+        await captcha.on_wrong(turn)
+    elif outcome is Outcome.SESSION_EXPIRED:
+        await captcha.fresh(turn, "captcha-session-expired")
+    elif outcome is Outcome.INVALID_AADHAAR:
+        turn.services.held.drop(turn.chat_id)
+        await turn.remove_buttons(turn.state.prompt_message_id)
+        await turn.save(turn.state.evolve(step=Step.AADHAAR, vendor_session_id=None))
+        await turn.say("error-invalid-aadhaar")
+    elif outcome in RETRYABLE_GENERATE and turn.services.vendor.captcha_enabled:
+        attempts = turn.state.generate_attempts + 1
+        await turn.save(turn.state.evolve(generate_attempts=attempts))
+        if attempts < turn.services.limits.max_generate_attempts:
+            await captcha.fresh(
+                turn, "error-no-answer" if outcome is Outcome.NO_ANSWER else "error-upstream-retry"
+            )
+            return
+        await outcomes.report_failure(turn, outcome, step=Step.CAPTCHA, final=True)
+    else:
+        await outcomes.report_failure(turn, outcome, step=Step.CAPTCHA, final=True)
+
+
+async def on_text(turn: Turn, text: str) -> None:
+    """The user typed at the OTP step: delete it first, then check expiry, format, and verify."""
+    state = turn.state
+    assert state is not None
+    deleted = await turn.delete_incoming()
+    warning = [] if deleted else ["aadhaar-delete-failed"]
+    limits = turn.services.limits
+    if otp_expired(state, turn.now, limits):
+        await turn.remove_buttons(state.prompt_message_id)
+        await turn.end_check("otp_expired")
+        await turn.say(
+            "otp-expired", *warning, "otp-not-arriving", buttons=outcomes.again_buttons(turn)
+        )
+        return
+    code = parse_otp(text)
+    if code is None or state.reference_id is None:
+        await turn.say("otp-bad-format", *warning)
+        return
+    await turn.typing()
+    try:
+        seeding = await turn.services.vendor.verify_otp(state.reference_id, code)
+    except VendorError as exc:
+        await _verify_failed(turn, exc.outcome, warning)
+        return
+    if warning:
+        await turn.say(*warning)
+    await turn.remove_buttons(state.prompt_message_id)
+    await result.show(turn, seeding)
+
+
+async def _verify_failed(turn: Turn, outcome: Outcome, warning: list[str]) -> None:
+    state = turn.state
+    assert state is not None
+    if outcome is Outcome.INVALID_OTP:
+        wrong = state.wrong_otps + 1
+        limit = turn.services.limits.max_wrong_otps
+        if wrong >= limit:
+            await turn.remove_buttons(state.prompt_message_id)
+            await turn.end_check("otp_failed")
+            await turn.say("otp-too-many", *warning, buttons=outcomes.again_buttons(turn))
+            return
+        await turn.save(state.evolve(wrong_otps=wrong))
+        await turn.say("otp-wrong", *warning, left=limit - wrong)
+    elif outcome is Outcome.OTP_EXPIRED:
+        await turn.remove_buttons(state.prompt_message_id)
+        await turn.end_check("otp_expired")
+        await turn.say("otp-expired", *warning, buttons=outcomes.again_buttons(turn))
+    elif outcome in (Outcome.UPSTREAM_UNAVAILABLE, Outcome.RATE_LIMITED, Outcome.NO_ANSWER):
+        await turn.say("error-verify-retry", *warning)  # the OTP stays valid: nothing is lost
+    else:
+        await outcomes.report_failure(turn, outcome, step=Step.OTP, final=True)
+
+
+async def on_resend(turn: Turn) -> None:
+    """ "Resend OTP": after the cooldown, and at most twice. A new OTP needs a new generate-otp,
+    which needs the number — dropped after the first one — so the user types it again."""
+    state = turn.state
+    assert state is not None
+    limits = turn.services.limits
+    unlocks = resend_unlocks_at(state, limits)
+    if unlocks is None:
+        await turn.answer_callback("otp-resend-none-left", alert=True)
+        return
+    if turn.now < unlocks:
+        seconds = math.ceil((unlocks - turn.now).total_seconds())
+        await turn.answer_callback("otp-resend-wait", alert=True, seconds=seconds)
+        return
+    await turn.answer_callback()
+    await turn.remove_buttons(state.prompt_message_id)
+    await turn.save(
+        state.evolve(
+            step=Step.AADHAAR, resends=state.resends + 1, reference_id=None, otp_sent_at=None
+        )
+    )
+    await turn.say("otp-resend-send-number", "otp-not-arriving")

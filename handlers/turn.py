@@ -1,0 +1,219 @@
+"""One incoming update and what every step needs to answer it.
+
+A :class:`Turn` knows the chat, the user, their language and their open check (if any), and
+offers the few things steps do: say something (translated), delete the user's message, show
+the typing indicator, save or end the check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import logging
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.domain.flow import FlowState, Mode, Step
+from bot.services import BotContext, Services
+from bot.store.base import CheckRecord
+from handlers.callbacks import Action, encode
+
+log = logging.getLogger(__name__)
+
+Buttons = Sequence[Sequence[tuple[str, str]]]
+
+
+def escape(value: object) -> str:
+    """Variables go into HTML messages escaped (a bank called "J&K BANK" must not break one)."""
+    return html.escape(str(value), quote=False)
+
+
+@dataclass(slots=True)
+class Turn:
+    update: Update
+    context: BotContext
+    services: Services
+    chat_id: int
+    user_id: int
+    language: str
+    state: FlowState | None
+
+    # ---------------------------------------------------------------- loading
+    @classmethod
+    async def load(cls, update: Update, context: BotContext) -> Turn:
+        services = context.services
+        chat = update.effective_chat
+        user = update.effective_user
+        assert chat is not None
+        chat_id = chat.id
+        user_id = user.id if user else chat_id
+        state = await services.store.get_flow(chat_id)
+        if state is not None:
+            language = state.language
+        else:
+            stored = await services.store.get_language(chat_id)
+            hint = services.translator.pick_first(user.language_code if user else None)
+            language = stored or hint or "en"
+        return cls(update, context, services, chat_id, user_id, language, state)
+
+    # ---------------------------------------------------------------- text
+    @property
+    def now(self) -> datetime:
+        return self.services.clock.now()
+
+    def t(self, key: str, **args: Any) -> str:
+        return self.services.translator.t(self.language, key, **args)
+
+    def keyboard(self, buttons: Buttons | None) -> InlineKeyboardMarkup | None:
+        if not buttons:
+            return None
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(text, callback_data=data) for text, data in row]
+                for row in buttons
+            ]
+        )
+
+    def button(self, key: str, action: Action, arg: str = "", **args: Any) -> tuple[str, str]:
+        check_id = self.state.check_id if self.state else "-"
+        return self.t(key, **args), encode(action, check_id, arg)
+
+    def with_banner(self, text: str) -> str:
+        """Every message built from sandbox data says so, visibly."""
+        if self.services.sandbox:
+            return f"{text}\n\n{self.t('sandbox-banner')}"
+        return text
+
+    # ---------------------------------------------------------------- sending
+    async def send(self, text: str, buttons: Buttons | None = None) -> Message:
+        return await self.context.bot.send_message(
+            self.chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=self.keyboard(buttons),
+            disable_web_page_preview=True,
+        )
+
+    async def say(self, *keys: str, buttons: Buttons | None = None, **args: Any) -> Message:
+        """Send the messages named by ``keys`` as one message, paragraphs apart."""
+        return await self.send("\n\n".join(self.t(key, **args) for key in keys), buttons)
+
+    async def send_photo(
+        self, photo: bytes, caption: str, buttons: Buttons | None = None
+    ) -> Message:
+        return await self.context.bot.send_photo(
+            self.chat_id,
+            photo=photo,
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            reply_markup=self.keyboard(buttons),
+        )
+
+    async def answer_callback(
+        self, key: str | None = None, *, alert: bool = False, **args: Any
+    ) -> None:
+        query = self.update.callback_query
+        if query is None:
+            return
+        try:
+            await query.answer(self.t(key, **args) if key else None, show_alert=alert)
+        except TelegramError as exc:  # an old query can't be answered; nothing to tell anyone
+            log.info("callback.answer_failed", extra={"error": type(exc).__name__})
+
+    async def remove_buttons(self, message_id: int | None) -> None:
+        """Take the buttons off a message whose step has passed (a second tap then can't happen)."""
+        if message_id is None:
+            return
+        try:
+            await self.context.bot.edit_message_reply_markup(
+                self.chat_id, message_id, reply_markup=None
+            )
+        except TelegramError as exc:
+            log.info("buttons.remove_failed", extra={"error": type(exc).__name__})
+
+    async def delete_incoming(self) -> bool:
+        """Delete the user's message (first thing, for an Aadhaar number or OTP).
+
+        Deletion can fail (too old, already gone, no rights): the caller tells the user to delete
+        it themselves. Returns whether it is gone.
+        """
+        message = self.update.effective_message
+        if message is None:
+            return True
+        try:
+            return bool(await self.context.bot.delete_message(self.chat_id, message.message_id))
+        except (BadRequest, Forbidden) as exc:
+            log.warning("message.delete_failed", extra={"error": type(exc).__name__})
+            return False
+        except TelegramError as exc:
+            log.warning("message.delete_failed", extra={"error": type(exc).__name__})
+            return False
+
+    async def typing(self, action: str = ChatAction.TYPING) -> None:
+        with contextlib.suppress(TelegramError):  # not worth failing a check for
+            await self.context.bot.send_chat_action(self.chat_id, action)
+
+    # ---------------------------------------------------------------- state
+    def new_state(
+        self, step: Step, *, mode: Mode = Mode.SELF, agent_id: int | None = None
+    ) -> FlowState:
+        now = self.now
+        return FlowState(
+            chat_id=self.chat_id,
+            user_id=self.user_id,
+            check_id=secrets.token_urlsafe(6),
+            step=step,
+            language=self.language,
+            created_at=now,
+            updated_at=now,
+            expires_at=now + self.services.limits.idle_expiry,
+            mode=mode,
+            agent_id=agent_id,
+        )
+
+    async def save(self, state: FlowState) -> FlowState:
+        now = self.now
+        state = state.evolve(updated_at=now, expires_at=now + self.services.limits.idle_expiry)
+        await self.services.store.save_flow(state)
+        self.state = state
+        return state
+
+    async def end_check(
+        self,
+        outcome: str,
+        *,
+        bank_name: str | None = None,
+        status: str | None = None,
+    ) -> None:
+        """The check is over: drop the held number, delete the flow row, log the outcome."""
+        state = self.state
+        self.services.held.drop(self.chat_id)
+        if state is None:
+            return
+        await self.services.store.delete_flow(self.chat_id)
+        self.state = None
+        if state.consent_id is None and outcome != "declined":
+            return  # nothing was checked: nothing for the operator's log
+        duration = int((self.now - state.created_at).total_seconds() * 1000)
+        await self.services.store.log_check(
+            CheckRecord(
+                at=self.now,
+                user_id=state.user_id,
+                chat_id=state.chat_id,
+                last4=state.last4,
+                outcome=outcome,
+                bank_name=bank_name,
+                status=status,
+                language=state.language,
+                agent_id=state.agent_id,
+                duration_ms=duration,
+            )
+        )
+        log.info("check.ended", extra={"outcome": outcome, "check_id": state.check_id})
