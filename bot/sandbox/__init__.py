@@ -1,0 +1,16 @@
+"""The vendor sandbox: a stand-in for the Deepvue API that runs offline, for the demo and tests."""
+
+from bot.sandbox.app import FaultSpec, Sandbox, create_sandbox_app, sandbox_of
+from bot.sandbox.config import SandboxConfig
+from bot.sandbox.server import running_sandbox, serve_forever, serving
+
+__all__ = [
+    "FaultSpec",
+    "Sandbox",
+    "SandboxConfig",
+    "create_sandbox_app",
+    "running_sandbox",
+    "sandbox_of",
+    "serve_forever",
+    "serving",
+]

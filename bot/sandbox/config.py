@@ -1,0 +1,49 @@
+"""The sandbox's knobs: fixed values for tests, fault switches for the demo and the benchmarks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxConfig:
+    """How the stand-in vendor behaves. The defaults give a well-behaved, fast vendor.
+
+    Everything random (captcha text, ids, the ``error_rate`` draw) comes from generators seeded
+    with ``seed``, so a run with a seed and a fake clock repeats exactly.
+    """
+
+    captcha_text: str | None = None
+    """Fixes the text of every captcha, so tests can type it; ``None`` draws random text."""
+
+    captcha_required: bool = True
+    """With ``False`` generate-otp takes only ``aadhaar_number``, as for an account whose
+    vendor flow has no captcha step."""
+
+    latency_ms: int = 0
+    """Added to every vendor call (``asyncio.sleep``), to model a slow upstream."""
+
+    error_rate: float = 0.0
+    """Fraction of verification calls answered 503 ``{"detail": "Source Unavailable"}``."""
+
+    token_lifetime_s: int = 86400
+    """Lifetime of an access token; the real vendor's is 24 hours."""
+
+    client_id: str = "sandbox"
+    client_secret: str = "sandbox"  # noqa: S105 (public sandbox credentials, by design)
+    """The only credentials :code:`/v1/authorize` accepts; the secret is also the x-api-key."""
+
+    rate_limit_per_second: int | None = None
+    """Verification calls per clock second above which the answer is 429, like a vendor plan."""
+
+    seed: int | None = None
+    """Seeds the random generators; ``None`` seeds them from the OS."""
+
+    def __post_init__(self) -> None:
+        """Refuse settings that would make the sandbox misbehave in confusing ways later."""
+        if not 0.0 <= self.error_rate <= 1.0:
+            raise ValueError("error_rate must be between 0 and 1")
+        if self.latency_ms < 0 or self.token_lifetime_s <= 0:
+            raise ValueError("latency_ms must be >= 0 and token_lifetime_s > 0")
+        if self.rate_limit_per_second is not None and self.rate_limit_per_second < 1:
+            raise ValueError("rate_limit_per_second must be at least 1 (or None for no limit)")
