@@ -1,0 +1,103 @@
+"""Client-side pacing under the vendor plan's per-second, per-minute and per-day limits.
+
+A burst of users should queue for a moment rather than collect 429s (and a 429 on generate-otp
+costs the user a retry). Each window is a sliding log of the grant times of the last ``limit``
+calls: a call may go when the oldest of them has left the window. A sliding window never lets
+through more than a fixed (calendar) window would, so this is safe whichever way the vendor
+counts. Callers are served strictly in arrival order (FIFO): the head of the queue holds the
+lock while it waits, and ``asyncio.Lock`` hands over to its waiters in order.
+
+Time comes from the injected clock and waiting from the injected sleep, so tests move a fake
+clock instead of waiting. Counts live in memory: a restart forgets the day's tally.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.vendor.config import RateLimits
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class PacingTimeout(Exception):
+    """The wait for a free slot would exceed the pacer's ``max_wait_s``."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"pacing would wait {retry_after:.1f} s")
+        self.retry_after = retry_after
+
+
+@dataclass(slots=True)
+class _Window:
+    limit: int
+    span: timedelta
+    grants: deque[datetime] = field(default_factory=deque)
+
+    def wait(self, now: datetime) -> timedelta:
+        """How long until one more call fits in this window (zero if it fits now)."""
+        while self.grants and self.grants[0] <= now - self.span:
+            self.grants.popleft()
+        if len(self.grants) < self.limit:
+            return timedelta(0)
+        # Capped at the span, so a wall clock stepping backwards cannot stall the queue longer.
+        return min(self.span, self.grants[0] + self.span - now)
+
+
+class Pacer:
+    """Holds each caller until a call fits under every configured limit, first come first served."""
+
+    def __init__(
+        self,
+        limits: RateLimits,
+        *,
+        clock: Clock,
+        sleep: Sleep = asyncio.sleep,
+        max_wait_s: float | None = None,
+    ) -> None:
+        spans = (
+            (limits.per_second, timedelta(seconds=1)),
+            (limits.per_minute, timedelta(minutes=1)),
+            (limits.per_day, timedelta(days=1)),
+        )
+        self._windows = [_Window(limit, span) for limit, span in spans if limit is not None]
+        self._clock = clock
+        self._sleep = sleep
+        self._max_wait = None if max_wait_s is None else timedelta(seconds=max_wait_s)
+        self._lock = asyncio.Lock()
+        self._queued = 0
+
+    @property
+    def queue_length(self) -> int:
+        """Callers waiting for a slot right now (for metrics)."""
+        return self._queued
+
+    async def acquire(self) -> None:
+        """Return when one call may be sent, and count it as sent.
+
+        Raises :class:`PacingTimeout` instead when the wait (queueing included) would pass
+        ``max_wait_s``; the exception carries the wait that was still ahead.
+        """
+        if not self._windows:
+            return
+        deadline = None if self._max_wait is None else self._clock.now() + self._max_wait
+        self._queued += 1
+        try:
+            async with self._lock:
+                while True:
+                    now = self._clock.now()
+                    wait = max(window.wait(now) for window in self._windows)
+                    if not wait:
+                        for window in self._windows:
+                            window.grants.append(now)
+                        return
+                    if deadline is not None and now + wait > deadline:
+                        raise PacingTimeout(wait.total_seconds())
+                    await self._sleep(wait.total_seconds())
+        finally:
+            self._queued -= 1
