@@ -25,7 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     fake = commands.add_parser("fake-telegram", help="serve the fake Telegram Bot API over HTTP")
     fake.add_argument("--host", default="127.0.0.1")
     fake.add_argument("--port", type=int, default=8081)
+    i18n = commands.add_parser("i18n", help="translator tooling: check | bump-notice LANG")
+    i18n.add_argument("words", nargs="*")
     args = parser.parse_args(argv)
+    if args.command == "i18n":  # needs no settings
+        from bot.i18n_check import main as i18n_main
+
+        return i18n_main(args.words)
 
     try:
         settings = load_settings()

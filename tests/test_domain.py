@@ -76,8 +76,15 @@ def test_looks_like_aadhaar() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "otp"),
-    [("123456", "123456"), (" 123 456 ", "123456"), ("१२३४५६", "123456"), ("12345", None),
-     ("1234567", None), ("12345a", None), ("", None)],
+    [
+        ("123456", "123456"),
+        (" 123 456 ", "123456"),
+        ("१२३४५६", "123456"),
+        ("12345", None),
+        ("1234567", None),
+        ("12345a", None),
+        ("", None),
+    ],
 )
 def test_parse_otp(typed: str, otp: str | None) -> None:
     assert parse_otp(typed) == otp
@@ -85,8 +92,15 @@ def test_parse_otp(typed: str, otp: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "captcha"),
-    [("AB3 4CD", "AB34CD"), ("ab34cd", "ab34cd"), ("AB३4CD", "AB34CD"), ("", None),
-     ("🙂🙂", None), ("x" * 13, None), ("अआइ", None)],
+    [
+        ("AB3 4CD", "AB34CD"),
+        ("ab34cd", "ab34cd"),
+        ("AB३4CD", "AB34CD"),
+        ("", None),
+        ("🙂🙂", None),
+        ("x" * 13, None),
+        ("अआइ", None),
+    ],
 )
 def test_parse_captcha(typed: str, captcha: str | None) -> None:
     assert parse_captcha(typed) == captcha
@@ -94,8 +108,14 @@ def test_parse_captcha(typed: str, captcha: str | None) -> None:
 
 def _state(**changes: object) -> FlowState:
     state = FlowState(
-        chat_id=1, user_id=1, check_id="c", step=Step.OTP, language="en",
-        created_at=T0, updated_at=T0, expires_at=T0 + timedelta(minutes=30),
+        chat_id=1,
+        user_id=1,
+        check_id="c",
+        step=Step.OTP,
+        language="en",
+        created_at=T0,
+        updated_at=T0,
+        expires_at=T0 + timedelta(minutes=30),
     )
     return state.evolve(**changes)
 
@@ -128,9 +148,14 @@ def test_daily_cap_resets_at_midnight_in_india() -> None:
 
 @pytest.mark.parametrize(
     ("bank", "status", "kind"),
-    [("SBI", "Active", StatusKind.ACTIVE), ("SBI", " active ", StatusKind.ACTIVE),
-     ("PNB", "Inactive", StatusKind.INACTIVE), (None, None, StatusKind.NOT_SEEDED),
-     ("", "Active", StatusKind.NOT_SEEDED), ("SBI", "Frozen", StatusKind.OTHER)],
+    [
+        ("SBI", "Active", StatusKind.ACTIVE),
+        ("SBI", " active ", StatusKind.ACTIVE),
+        ("PNB", "Inactive", StatusKind.INACTIVE),
+        (None, None, StatusKind.NOT_SEEDED),
+        ("", "Active", StatusKind.NOT_SEEDED),
+        ("SBI", "Frozen", StatusKind.OTHER),
+    ],
 )
 def test_classify_status(bank: str | None, status: str | None, kind: StatusKind) -> None:
     assert classify_status(bank, status) is kind

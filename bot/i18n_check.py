@@ -1,0 +1,191 @@
+"""Translator tooling: ``python -m bot i18n check``.
+
+Lists, per locale, missing and extra keys, variables that differ from English, messages left
+identical to English, Fluent syntax errors, markup Telegram would reject, stray bidi controls,
+messages over Telegram's limits, and consent notices changed without a version bump.
+Exits non-zero on any problem. The test suite runs the same checks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import FluentParser, ast
+
+from bot.i18n import LOCALES_DIR
+from bot.notices import NOTICE_KEY, load_registry, notice_source_sha256
+
+REFERENCE = "en"
+MESSAGE_LIMIT = 4096  # Telegram: characters in a message
+CAPTION_LIMIT = 1024  # Telegram: characters in a photo caption
+BUTTON_LIMIT = 32  # what fits on a phone screen in a two-button row
+# Keys whose English text may stand in another locale (names, codes).
+IDENTICAL_ALLOWED: frozenset[str] = frozenset()
+# The longest caption we send: received-number line + captcha prompt (+ a retry line).
+CAPTION_KEYS = ("aadhaar-received", "captcha-prompt", "captcha-wrong", "error-upstream-retry")
+SAMPLE_ARGS: dict[str, object] = {
+    "masked": "XXXX XXXX 1096",
+    "count": 11,
+    "left": 2,
+    "seconds": 30,
+    "language": "English",
+    "bank": "STATE BANK OF INDIA",
+    "status": "Active",
+    "date": "1 June 2013",
+    "limit": 5,
+    "time": "27 Nov 2026, 12:00:00 am",
+    "operator": "Example Bank Ltd. Financial Inclusion Department",
+    "checkDays": 180,
+    "consentDays": 2555,
+    "grievance": "grievance.officer@example-bank.co.in, 1800-000-0000",
+}
+_BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_TAG = re.compile(r"</?([a-zA-Z]+)[^>]*>")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    locale: str
+    key: str
+    kind: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        detail = f": {self.detail}" if self.detail else ""
+        return f"{self.locale} {self.key}: {self.kind}{detail}"
+
+
+def parse_messages(path: Path) -> tuple[dict[str, ast.Message], list[str]]:
+    resource = FluentParser().parse(path.read_text(encoding="utf-8"))
+    junk = [entry.content.strip()[:60] for entry in resource.body if isinstance(entry, ast.Junk)]
+    messages = {e.id.name: e for e in resource.body if isinstance(e, ast.Message)}
+    return messages, junk
+
+
+def variables(node: ast.BaseNode) -> set[str]:
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, ast.VariableReference):
+            found.add(value.id.name)
+        if isinstance(value, ast.BaseNode):
+            for child in vars(value).values():
+                for item in child if isinstance(child, list) else [child]:
+                    walk(item)
+
+    walk(node)
+    return found
+
+
+def locales(locales_dir: Path = LOCALES_DIR) -> list[str]:
+    return sorted(p.name for p in locales_dir.iterdir() if (p / "bot.ftl").exists())
+
+
+def check_locale(code: str, locales_dir: Path = LOCALES_DIR) -> list[Problem]:
+    reference, _ = parse_messages(locales_dir / REFERENCE / "bot.ftl")
+    messages, junk = parse_messages(locales_dir / code / "bot.ftl")
+    problems = [Problem(code, "-", "syntax", text) for text in junk]
+    problems += [Problem(code, k, "missing") for k in reference if k not in messages]
+    problems += [Problem(code, k, "extra") for k in messages if k not in reference]
+    for key in reference.keys() & messages.keys():
+        expected, actual = variables(reference[key]), variables(messages[key])
+        if expected != actual:
+            detail = f"expected {sorted(expected)}, found {sorted(actual)}"
+            problems.append(Problem(code, key, "variables", detail))
+    problems += list(_rendering_problems(code, locales_dir, set(reference) & set(messages)))
+    problems += list(_notice_problems(code, locales_dir))
+    return problems
+
+
+def _bundle(code: str, locales_dir: Path) -> FluentBundle:
+    bundle = FluentBundle([code], use_isolating=False)
+    bundle.add_resource(FluentResource((locales_dir / code / "bot.ftl").read_text("utf-8")))
+    return bundle
+
+
+def _render(bundle: FluentBundle, key: str) -> tuple[str, list[Exception]]:
+    text, errors = bundle.format_pattern(bundle.get_message(key).value, SAMPLE_ARGS)
+    return str(text), list(errors)
+
+
+def _rendering_problems(code: str, locales_dir: Path, keys: set[str]) -> Iterator[Problem]:
+    bundle = _bundle(code, locales_dir)
+    english = _bundle(REFERENCE, locales_dir)
+    for key in sorted(keys):
+        text, errors = _render(bundle, key)
+        for error in errors:
+            yield Problem(code, key, "format", str(error))
+        tags = [m.group(1).lower() for m in _TAG.finditer(text)]
+        if set(tags) - {"b"} or text.count("<b>") != text.count("</b>"):
+            yield Problem(code, key, "markup", "only balanced <b>…</b> is allowed")
+        if _BIDI.search(text):
+            yield Problem(code, key, "bidi", "explicit direction marks are not allowed")
+        if len(text) > MESSAGE_LIMIT:
+            yield Problem(code, key, "too-long", f"{len(text)} > {MESSAGE_LIMIT}")
+        if key.endswith("-button") and len(text) > BUTTON_LIMIT:
+            yield Problem(code, key, "button-too-long", f"{len(text)} > {BUTTON_LIMIT}")
+        if code != REFERENCE and key not in IDENTICAL_ALLOWED and text == _render(english, key)[0]:
+            yield Problem(code, key, "identical-to-english")
+    caption = "\n\n".join(_render(bundle, key)[0] for key in CAPTION_KEYS if key in keys)
+    if len(caption) > CAPTION_LIMIT:
+        yield Problem(code, "captcha caption", "too-long", f"{len(caption)} > {CAPTION_LIMIT}")
+
+
+def _notice_problems(code: str, locales_dir: Path) -> Iterator[Problem]:
+    registry = load_registry(locales_dir / "notices.json")
+    entry = registry.get(code)
+    try:
+        source = notice_source_sha256(code, locales_dir)
+    except KeyError:
+        return  # reported as a missing key
+    if entry is None:
+        yield Problem(code, NOTICE_KEY, "notice-unregistered", "add it to locales/notices.json")
+    elif entry.source_sha256 != source:
+        yield Problem(
+            code,
+            NOTICE_KEY,
+            "notice-changed",
+            f"text changed without a version bump: bump 'version' (now {entry.version}) and set "
+            f"source_sha256 to {source} in locales/notices.json",
+        )
+
+
+def check_all(locales_dir: Path = LOCALES_DIR) -> list[Problem]:
+    return [problem for code in locales(locales_dir) for problem in check_locale(code, locales_dir)]
+
+
+def bump_notice(code: str, locales_dir: Path = LOCALES_DIR) -> str:
+    """Record a new notice version for ``code`` (after its text was changed and reviewed)."""
+    path = locales_dir / "notices.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    entry = raw.get(code)
+    version = str(int(entry["version"]) + 1) if entry else "1"
+    raw[code] = {"version": version, "source_sha256": notice_source_sha256(code, locales_dir)}
+    path.write_text(json.dumps(raw, indent=2, ensure_ascii=False, sort_keys=True) + "\n", "utf-8")
+    return version
+
+
+USAGE = "usage: python -m bot i18n check | python -m bot i18n bump-notice LANG"
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["bump-notice"] and len(argv) == 2:
+        print(f"{argv[1]}: consent notice is now version {bump_notice(argv[1])}")
+        return 0
+    if argv[:1] != ["check"]:
+        print(USAGE, file=sys.stderr)
+        return 2
+    exit_code = 0
+    for code in locales():
+        problems = check_locale(code)
+        print(f"{code}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+        for problem in problems:
+            print(f"  {problem}")
+        exit_code = exit_code or (1 if problems else 0)
+    return exit_code
