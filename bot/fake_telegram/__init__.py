@@ -1,0 +1,36 @@
+"""A fake Telegram Bot API server for end-to-end tests, the offline demo and benchmarks.
+
+The bot runs unmodified against it (``ApplicationBuilder().base_url(fake.base_url)``); tests
+play the user with ``send_text``/``press`` and read what the bot did as a user would see it.
+See ``server`` for what is modelled and ``client`` for driving a fake in another process.
+"""
+
+from bot.fake_telegram.client import FakeTelegramClient
+from bot.fake_telegram.server import (
+    DEFAULT_TOKEN,
+    DEFAULT_USERNAME,
+    ApiCall,
+    BotEvent,
+    BotMessage,
+    Button,
+    CallbackAnswer,
+    FakeTelegram,
+    UploadedFile,
+    Webhook,
+    serve_forever,
+)
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "DEFAULT_USERNAME",
+    "ApiCall",
+    "BotEvent",
+    "BotMessage",
+    "Button",
+    "CallbackAnswer",
+    "FakeTelegram",
+    "FakeTelegramClient",
+    "UploadedFile",
+    "Webhook",
+    "serve_forever",
+]
