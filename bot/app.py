@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 from telegram import BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 
@@ -28,7 +29,7 @@ from bot.errors import on_error
 from bot.held_numbers import HeldNumbers
 from bot.i18n import Translator
 from bot.notices import Notices, load_registry
-from bot.sandbox import SandboxConfig, create_sandbox_app
+from bot.sandbox import Sandbox, SandboxConfig, create_sandbox_app, sandbox_of
 from bot.services import BotContext, SeedingApplication, Services
 from bot.store.factory import open_store
 from bot.vendor.client import DeepvueClient
@@ -44,7 +45,7 @@ COMMAND_KEYS = ("start", "cancel", "language", "help", "privacy", "forget")
 POLL_TIMEOUT_S = 10
 
 
-def build_vendor(settings: Settings, clock: Clock) -> DeepvueClient:
+def build_vendor(settings: Settings, clock: Clock) -> tuple[DeepvueClient, Sandbox | None]:
     """The real Deepvue client, or the same client talking to the sandbox in-process."""
     if settings.uses_sandbox:
         sandbox_app = create_sandbox_app(
@@ -61,7 +62,8 @@ def build_vendor(settings: Settings, clock: Clock) -> DeepvueClient:
             client_secret=SecretStr(SANDBOX_CREDENTIAL),
             captcha_enabled=settings.deepvue_captcha,
         ).with_plan(settings.effective_plan)
-        return DeepvueClient(config, clock=clock, transport=httpx.ASGITransport(app=sandbox_app))
+        transport = httpx.ASGITransport(app=sandbox_app)
+        return DeepvueClient(config, clock=clock, transport=transport), sandbox_of(sandbox_app)
     assert (
         settings.deepvue_base_url and settings.deepvue_client_id and settings.deepvue_client_secret
     )
@@ -71,7 +73,7 @@ def build_vendor(settings: Settings, clock: Clock) -> DeepvueClient:
         client_secret=settings.deepvue_client_secret,
         captcha_enabled=settings.deepvue_captcha,
     ).with_plan(settings.effective_plan)
-    return DeepvueClient(config, clock=clock)
+    return DeepvueClient(config, clock=clock), None
 
 
 async def build_services(settings: Settings, clock: Clock | None = None) -> Services:
@@ -79,16 +81,18 @@ async def build_services(settings: Settings, clock: Clock | None = None) -> Serv
     translator = Translator()
     limits = Limits(daily_otp_requests=settings.daily_otp_requests)
     store = await open_store(settings.database_url)
+    vendor, sandbox = build_vendor(settings, clock)
     return Services(
         settings=settings,
         store=store,
-        vendor=build_vendor(settings, clock),
+        vendor=vendor,
         translator=translator,
         notices=Notices(translator, load_registry()),
         clock=clock,
         limits=limits,
         held=HeldNumbers(clock, ttl=limits.captcha_session_validity + timedelta(minutes=5)),
         sandbox=settings.uses_sandbox,
+        sandbox_control=sandbox,
     )
 
 
@@ -108,7 +112,6 @@ def build_application(services: Services) -> SeedingApplication:
         # One connection per update in flight, plus getUpdates on its own pool.
         .request(HTTPXRequest(connection_pool_size=settings.max_concurrent_updates + 4))
         .get_updates_request(HTTPXRequest(read_timeout=POLL_TIMEOUT_S + 10))
-        .post_init(_set_commands)
     )
     if settings.telegram_sends_per_second:
         limiter: Any = AIORateLimiter(
@@ -122,14 +125,19 @@ def build_application(services: Services) -> SeedingApplication:
     return application
 
 
-async def _set_commands(application: Any) -> None:
-    """The command menu, in every language (Telegram picks by the user's app language)."""
-    services: Services = application.services
-    translator = services.translator
-    for code in (None, *translator.codes):
-        lang = code or "en"
-        commands = [BotCommand(key, translator.t(lang, f"cmd-{key}")) for key in COMMAND_KEYS]
-        await application.bot.set_my_commands(commands, language_code=code)
+async def set_command_menus(application: SeedingApplication) -> None:
+    """The command menu, in every language (Telegram picks by the user's app language).
+
+    A failure here must not keep the bot from answering: the menu is a convenience.
+    """
+    translator = application.services.translator
+    try:
+        for code in (None, *translator.codes):
+            lang = code or "en"
+            commands = [BotCommand(key, translator.t(lang, f"cmd-{key}")) for key in COMMAND_KEYS]
+            await application.bot.set_my_commands(commands, language_code=code)
+    except TelegramError as exc:
+        log.warning("commands.not_set", extra={"error": type(exc).__name__})
 
 
 @contextlib.asynccontextmanager
@@ -142,6 +150,7 @@ async def running_bot(
         application = build_application(services)
         async with application:
             await application.start()
+            await set_command_menus(application)
             assert application.updater is not None
             await application.updater.start_polling(
                 poll_interval=0,

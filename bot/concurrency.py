@@ -29,9 +29,16 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._running = asyncio.BoundedSemaphore(max_running_updates)
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._waiters: dict[int, int] = {}
+        self.in_flight = 0  # updates handed to us and not finished (waiting or running)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        chat_id = _chat_key(update)
+        self.in_flight += 1
+        try:
+            await self._process_in_order(_chat_key(update), coroutine)
+        finally:
+            self.in_flight -= 1
+
+    async def _process_in_order(self, chat_id: int | None, coroutine: Awaitable[Any]) -> None:
         if chat_id is None:
             async with self._running:
                 await coroutine

@@ -63,7 +63,7 @@ class Problem:
 
 def parse_messages(path: Path) -> tuple[dict[str, ast.Message], list[str]]:
     resource = FluentParser().parse(path.read_text(encoding="utf-8"))
-    junk = [entry.content.strip()[:60] for entry in resource.body if isinstance(entry, ast.Junk)]
+    junk = [(e.content or "").strip()[:60] for e in resource.body if isinstance(e, ast.Junk)]
     messages = {e.id.name: e for e in resource.body if isinstance(e, ast.Message)}
     return messages, junk
 
@@ -110,7 +110,10 @@ def _bundle(code: str, locales_dir: Path) -> FluentBundle:
 
 
 def _render(bundle: FluentBundle, key: str) -> tuple[str, list[Exception]]:
-    text, errors = bundle.format_pattern(bundle.get_message(key).value, SAMPLE_ARGS)
+    pattern = bundle.get_message(key).value
+    if pattern is None:
+        return "", [ValueError("message has no value")]
+    text, errors = bundle.format_pattern(pattern, SAMPLE_ARGS)
     return str(text), list(errors)
 
 

@@ -54,6 +54,9 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message and any ``extra=`` fields."""
 
     def format(self, record: logging.LogRecord) -> str:
+        return redact(self.format_unredacted(record))
+
+    def format_unredacted(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
@@ -65,7 +68,7 @@ class JsonFormatter(logging.Formatter):
                 payload[key] = value
         if record.exc_text:
             payload["exception"] = record.exc_text
-        return redact(json.dumps(payload, default=str, ensure_ascii=False))
+        return json.dumps(payload, default=str, ensure_ascii=False)
 
 
 def configure_logging(level: str = "INFO", stream: Any = None) -> logging.Handler:
@@ -78,11 +81,24 @@ def configure_logging(level: str = "INFO", stream: Any = None) -> logging.Handle
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    quiet_http_loggers()
+    quiet_noisy_loggers()
     return handler
 
 
-def quiet_http_loggers() -> None:
-    """httpx logs every request URL at INFO (with its query string: the Aadhaar number)."""
-    for name in ("httpx", "httpcore", "uvicorn.access", "hpack"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+# Libraries whose chatty levels would write what users typed, whatever LOG_LEVEL says:
+# httpx logs every request URL at INFO (the vendor puts the Aadhaar number in the query);
+# python-telegram-bot logs whole updates and request parameters at DEBUG.
+NOISY_LOGGERS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "hpack": logging.WARNING,
+    "uvicorn.access": logging.WARNING,
+    "telegram": logging.INFO,
+    "telegram.ext": logging.INFO,
+    "aiosqlite": logging.INFO,  # logs every statement with its parameters at DEBUG
+}
+
+
+def quiet_noisy_loggers() -> None:
+    for name, level in NOISY_LOGGERS.items():
+        logging.getLogger(name).setLevel(level)

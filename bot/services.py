@@ -13,6 +13,7 @@ from bot.domain.policy import Limits
 from bot.held_numbers import HeldNumbers
 from bot.i18n import Translator
 from bot.notices import Notices
+from bot.sandbox import Sandbox
 from bot.store.base import Store
 from bot.vendor.types import SeedingVendor
 
@@ -28,6 +29,8 @@ class Services:
     limits: Limits
     held: HeldNumbers
     sandbox: bool
+    # The in-process sandbox's control object (faults, call counts), when it is the vendor.
+    sandbox_control: Sandbox | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 

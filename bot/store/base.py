@@ -1,6 +1,9 @@
-"""The store interface. Every backend passes one contract suite (tests/store_contract.py).
+"""The store interface. Every backend passes one contract suite (tests/test_store_contract.py).
 
-Nothing here ever holds an Aadhaar number or an OTP: only the last four digits.
+Nothing here ever holds an Aadhaar number or an OTP: only the last four digits (backends refuse
+a ``last4`` that is not exactly four digits). Datetimes must be timezone-aware (naive ones are
+refused) and come back in UTC, exact to the microsecond. Backends: bot/store/sqlite.py (default),
+bot/store/postgres.py; bot/store/factory.py picks one from a URL.
 """
 
 from __future__ import annotations
@@ -67,26 +70,34 @@ class Store(Protocol):
     async def set_language(self, chat_id: int, language: str) -> None: ...
 
     # --- consent (append-only, written durably) ---
-    async def record_consent(self, record: ConsentRecord) -> int: ...
+    async def record_consent(self, record: ConsentRecord) -> int:
+        """Append ``record`` (its ``id`` is ignored) and return the new id. Durable: the
+        record is on disk before this returns, since the bot acts on it."""
 
-    async def consents_for_user(self, user_id: int) -> list[ConsentRecord]: ...
+    async def consents_for_user(self, user_id: int) -> list[ConsentRecord]:
+        """The user's consent records (withdrawn ones included), oldest first."""
 
     # --- daily OTP cap ---
-    async def count_otp_requests(self, user_id: int, since: datetime) -> int: ...
+    async def count_otp_requests(self, user_id: int, since: datetime) -> int:
+        """OTP requests of ``user_id`` at or after ``since``."""
 
     async def add_otp_request(self, user_id: int, at: datetime) -> None: ...
 
     # --- check log ---
     async def log_check(self, record: CheckRecord) -> None: ...
 
-    async def checks_between(self, start: datetime, end: datetime) -> list[CheckRecord]: ...
+    async def checks_between(self, start: datetime, end: datetime) -> list[CheckRecord]:
+        """Checks with ``start <= at < end``, oldest first."""
 
     # --- rights and retention ---
     async def forget_user(self, user_id: int, chat_id: int, at: datetime) -> None:
-        """Delete the user's flow, preferences, OTP counters and check log rows; mark their
-        consent records withdrawn (the records themselves stay as proof)."""
+        """Delete the chat's flow and preferences and the user's OTP counters and check log
+        rows; set ``withdrawn_at = at`` on the user's consent records that lack one (outcome
+        unchanged: the records themselves stay as proof). Atomic and durable."""
 
     async def sweep(
         self, now: datetime, *, checks_before: datetime, consents_before: datetime
     ) -> int:
-        """Delete expired flows and records older than the retention cut-offs; return the count."""
+        """Delete flows with ``expires_at <= now``, OTP requests older than two days, check log
+        rows before ``checks_before`` and consents before ``consents_before``; return the
+        number of rows deleted."""

@@ -1,0 +1,250 @@
+"""The scale-out store: PostgreSQL via an asyncpg pool. Same tables and meaning as SQLite.
+
+Durability mirrors the SQLite store. Pool connections run with ``synchronous_commit=off``: a
+flow save, a preference, an OTP counter or a check-log row commits without waiting for the WAL
+flush (a server crash may lose the last fraction of a second of those, never corrupt anything,
+and a lost transition only means the user repeats a step). Consent inserts, withdrawal/erasure
+and migrations run in a transaction with ``SET LOCAL synchronous_commit = on``, so they are on
+disk (and on a synchronous standby, if one is configured) before the call returns.
+
+``schema`` puts every table in that schema (created if missing) and makes it the whole
+``search_path`` of each pool connection, so tests can work in a throwaway schema and drop it.
+Nothing falls through to ``public``: an unqualified name only ever means our own table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from bot.domain.flow import FlowState
+from bot.store.base import CheckRecord, ConsentRecord
+from bot.store.migrate import Migration, load_migrations, migrate
+from bot.store.rows import (
+    OTP_REQUEST_RETENTION,
+    dollar,
+    from_aware,
+    insert_sql,
+    make_codecs,
+    require_utc,
+    select_sql,
+    upsert_sql,
+)
+
+_CODECS = make_codecs(encode_time=require_utc, decode_time=from_aware)
+_FLOW, _CONSENT, _CHECK = _CODECS.flow, _CODECS.consent, _CODECS.check
+
+_SAVE_FLOW = upsert_sql("flows", _FLOW.columns, "chat_id", dollar)
+_GET_FLOW = select_sql("flows", _FLOW.columns, "chat_id = $1")
+_INSERT_CONSENT = insert_sql("consents", _CONSENT.insert_columns, dollar) + " RETURNING id"
+_CONSENTS_FOR_USER = select_sql("consents", _CONSENT.columns, "user_id = $1", "at, id")
+_INSERT_CHECK = insert_sql("check_log", _CHECK.insert_columns, dollar)
+_CHECKS_BETWEEN = select_sql("check_log", _CHECK.columns, "at >= $1 AND at < $2", "at, id")
+
+# Erasure as one statement (data-modifying CTEs): atomic, one round trip. $1 user, $2 chat, $3 at.
+_FORGET = """
+WITH flows_gone AS (DELETE FROM flows WHERE chat_id = $2),
+     prefs_gone AS (DELETE FROM chat_prefs WHERE chat_id = $2),
+     otps_gone AS (DELETE FROM otp_requests WHERE user_id = $1),
+     checks_gone AS (DELETE FROM check_log WHERE user_id = $1)
+UPDATE consents SET withdrawn_at = $3 WHERE user_id = $1 AND withdrawn_at IS NULL
+"""
+
+# Retention as one statement. $1 now, $2 OTP cut-off, $3 check-log cut-off, $4 consent cut-off.
+_SWEEP = """
+WITH f AS (DELETE FROM flows WHERE expires_at <= $1 RETURNING 1),
+     o AS (DELETE FROM otp_requests WHERE at < $2 RETURNING 1),
+     c AS (DELETE FROM check_log WHERE at < $3 RETURNING 1),
+     k AS (DELETE FROM consents WHERE at < $4 RETURNING 1)
+SELECT (SELECT count(*) FROM f) + (SELECT count(*) FROM o)
+     + (SELECT count(*) FROM c) + (SELECT count(*) FROM k)
+"""
+
+_SCHEMA_VERSION = (
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    " version integer PRIMARY KEY, name text NOT NULL,"
+    " applied_at timestamptz NOT NULL DEFAULT now())"
+)
+# Serialises migrations of one schema across processes (released at transaction end).
+_MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(24301, hashtext(current_schema()))"
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+class PostgresStore:
+    """:class:`~bot.store.base.Store` on PostgreSQL (``postgresql://`` or ``postgres://`` DSN)."""
+
+    def __init__(
+        self, dsn: str, *, schema: str | None = None, min_size: int = 1, max_size: int = 10
+    ) -> None:
+        if schema is not None and not _IDENTIFIER.fullmatch(schema):
+            raise ValueError("schema must be a plain identifier: letters, digits, underscore")
+        self._dsn = dsn
+        self.schema = schema
+        self._min_size = min_size
+        self._max_size = max_size
+        self._pool_obj: Any = None
+
+    # --- lifecycle ---
+
+    async def open(self) -> None:
+        """Create the pool (and the schema), apply pending migrations."""
+        if self._pool_obj is not None:
+            raise RuntimeError("PostgresStore is already open")
+        settings = {"synchronous_commit": "off"}
+        if self.schema is not None:
+            settings["search_path"] = f'"{self.schema}"'
+        self._pool_obj = await asyncpg.create_pool(
+            self._dsn,
+            min_size=self._min_size,
+            max_size=self._max_size,
+            server_settings=settings,
+        )
+        try:
+            if self.schema is not None:
+                # Two processes creating it at once: the loser sees a unique violation.
+                with suppress(asyncpg.UniqueViolationError):
+                    await self._pool.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+            await migrate(_PostgresMigrations(self._pool), load_migrations("postgres"))
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        if self._pool_obj is not None:
+            pool, self._pool_obj = self._pool_obj, None
+            await pool.close()
+
+    @property
+    def _pool(self) -> Any:
+        if self._pool_obj is None:
+            raise RuntimeError("PostgresStore is not open: await store.open() first")
+        return self._pool_obj
+
+    # --- flow state ---
+
+    async def get_flow(self, chat_id: int) -> FlowState | None:
+        row = await self._pool.fetchrow(_GET_FLOW, chat_id)
+        return None if row is None else _FLOW.from_row(row)
+
+    async def save_flow(self, state: FlowState) -> None:
+        await self._pool.execute(_SAVE_FLOW, *_FLOW.params(state))
+
+    async def delete_flow(self, chat_id: int) -> None:
+        await self._pool.execute("DELETE FROM flows WHERE chat_id = $1", chat_id)
+
+    # --- per-chat preferences ---
+
+    async def get_language(self, chat_id: int) -> str | None:
+        value = await self._pool.fetchval(
+            "SELECT language FROM chat_prefs WHERE chat_id = $1", chat_id
+        )
+        return None if value is None else str(value)
+
+    async def set_language(self, chat_id: int, language: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO chat_prefs (chat_id, language) VALUES ($1, $2)"
+            " ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language",
+            chat_id,
+            language,
+        )
+
+    # --- consent ---
+
+    async def record_consent(self, record: ConsentRecord) -> int:
+        """Append ``record`` with a synchronous commit; return its id."""
+        params = _CONSENT.params(record)
+        async with self._pool.acquire() as conn, _durable_transaction(conn):
+            return int(await conn.fetchval(_INSERT_CONSENT, *params))
+
+    async def consents_for_user(self, user_id: int) -> list[ConsentRecord]:
+        """The user's consent records, oldest first."""
+        return [_CONSENT.from_row(r) for r in await self._pool.fetch(_CONSENTS_FOR_USER, user_id)]
+
+    # --- daily OTP cap ---
+
+    async def count_otp_requests(self, user_id: int, since: datetime) -> int:
+        """OTP requests of ``user_id`` at or after ``since``."""
+        value = await self._pool.fetchval(
+            "SELECT count(*) FROM otp_requests WHERE user_id = $1 AND at >= $2",
+            user_id,
+            require_utc(since),
+        )
+        return int(value)
+
+    async def add_otp_request(self, user_id: int, at: datetime) -> None:
+        await self._pool.execute(
+            "INSERT INTO otp_requests (user_id, at) VALUES ($1, $2)", user_id, require_utc(at)
+        )
+
+    # --- check log ---
+
+    async def log_check(self, record: CheckRecord) -> None:
+        await self._pool.execute(_INSERT_CHECK, *_CHECK.params(record))
+
+    async def checks_between(self, start: datetime, end: datetime) -> list[CheckRecord]:
+        """Checks with ``start <= at < end``, oldest first."""
+        rows = await self._pool.fetch(_CHECKS_BETWEEN, require_utc(start), require_utc(end))
+        return [_CHECK.from_row(r) for r in rows]
+
+    # --- rights and retention ---
+
+    async def forget_user(self, user_id: int, chat_id: int, at: datetime) -> None:
+        """Erase and withdraw in one statement, committed synchronously."""
+        async with self._pool.acquire() as conn, _durable_transaction(conn):
+            await conn.execute(_FORGET, user_id, chat_id, require_utc(at))
+
+    async def sweep(
+        self, now: datetime, *, checks_before: datetime, consents_before: datetime
+    ) -> int:
+        value = await self._pool.fetchval(
+            _SWEEP,
+            require_utc(now),
+            require_utc(now) - OTP_REQUEST_RETENTION,
+            require_utc(checks_before),
+            require_utc(consents_before),
+        )
+        return int(value)
+
+
+@asynccontextmanager
+async def _durable_transaction(conn: Any) -> AsyncIterator[None]:
+    """A transaction whose COMMIT waits for the WAL flush, whatever the pool's default."""
+    async with conn.transaction():
+        await conn.execute("SET LOCAL synchronous_commit = on")
+        yield
+
+
+class _PostgresMigrations:
+    """:class:`~bot.store.migrate.MigrationTarget` over the pool."""
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+
+    async def applied_versions(self) -> set[int]:
+        async with self._pool.acquire() as conn, _durable_transaction(conn):
+            # Under the lock: concurrent CREATE TABLE IF NOT EXISTS can still collide.
+            await conn.execute(_MIGRATION_LOCK)
+            await conn.execute(_SCHEMA_VERSION)
+            rows = await conn.fetch("SELECT version FROM schema_version")
+        return {int(r["version"]) for r in rows}
+
+    async def apply(self, migration: Migration) -> bool:
+        async with self._pool.acquire() as conn, _durable_transaction(conn):
+            await conn.execute(_MIGRATION_LOCK)
+            if await conn.fetchval(
+                "SELECT 1 FROM schema_version WHERE version = $1", migration.version
+            ):
+                return False  # another process applied it while we waited for the lock
+            await conn.execute(migration.sql)
+            await conn.execute(
+                "INSERT INTO schema_version (version, name) VALUES ($1, $2)",
+                migration.version,
+                migration.name,
+            )
+        return True

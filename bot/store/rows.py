@@ -1,0 +1,220 @@
+"""Record ↔ row conversion and SQL text shared by the SQL backends.
+
+Both backends store the same values in the same columns; only the SQL dialect (placeholders,
+column types) and the way a time is put on the wire differ. Keeping the conversion here means a
+new :class:`~bot.domain.flow.FlowState` field is one migration per backend and nothing else, and
+the privacy rule (never more than the last four digits of an Aadhaar number) is enforced in one
+place before any backend sees the value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+
+from bot.domain.flow import FlowState
+from bot.store.base import CheckRecord, ConsentRecord
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+#: OTP request rows only serve the per-day cap; the sweep drops them after this long.
+OTP_REQUEST_RETENTION = timedelta(days=2)
+
+_LAST4 = re.compile(r"[0-9]{4}")
+
+
+class RowLike(Protocol):
+    """What both drivers' rows offer: ``sqlite3.Row`` and ``asyncpg.Record`` index by name."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+def require_utc(value: datetime) -> datetime:
+    """Return ``value`` in UTC; refuse naive datetimes, whose meaning depends on the host clock."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value.isoformat()}: the store takes aware datetimes")
+    return value.astimezone(UTC)
+
+
+def iso_utc(value: datetime) -> str:
+    """Encode a time as fixed-width UTC ISO-8601 (``2026-01-15T06:30:00.000000+00:00``).
+
+    Always 32 characters with microseconds, so text order is time order (SQLite compares the
+    columns as text and uses them in indexes) and the round trip is exact to the microsecond.
+    """
+    return require_utc(value).isoformat(timespec="microseconds")
+
+
+def from_iso_utc(value: str) -> datetime:
+    """Decode :func:`iso_utc` output into an aware UTC datetime."""
+    return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def from_aware(value: datetime) -> datetime:
+    """Normalise a driver-returned aware datetime (PostgreSQL ``timestamptz``) to UTC."""
+    return value.astimezone(UTC)
+
+
+def check_last4(value: object) -> None:
+    """Refuse anything but exactly four digits: the store must never hold a whole Aadhaar number."""
+    if value is not None and not (isinstance(value, str) and _LAST4.fullmatch(value)):
+        raise ValueError("last4 must be exactly four digits (the store never holds more)")
+
+
+_VALIDATORS: dict[str, Callable[[object], None]] = {"last4": check_last4}
+
+R = TypeVar("R", bound="DataclassInstance")
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    name: str
+    kind: Literal["plain", "time", "json", "enum"]
+    enum: type[Enum] | None = None  # set exactly when kind == "enum"
+
+
+def _column_for(name: str, hint: object) -> _Column:
+    """Classify one dataclass field by its annotation (``X | None`` counts as ``X``)."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(args) != 1:
+            raise TypeError(f"{name}: unions other than X | None are not storable")
+        hint = args[0]
+    if hint is datetime:
+        return _Column(name, "time")
+    if typing.get_origin(hint) is dict:
+        return _Column(name, "json")
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return _Column(name, "enum", hint)
+    if hint in (int, str):
+        return _Column(name, "plain")
+    raise TypeError(f"{name}: no column mapping for {hint!r}")
+
+
+class RecordCodec(Generic[R]):
+    """Converts one record dataclass to query parameters and back from a row.
+
+    Columns are the dataclass fields, in declaration order, under the same names. ``auto`` names
+    the column the database fills in (an identity id), which inserts leave out.
+    """
+
+    def __init__(
+        self,
+        cls: type[R],
+        *,
+        encode_time: Callable[[datetime], object],
+        decode_time: Callable[[Any], datetime],
+        auto: str | None = None,
+    ) -> None:
+        hints = typing.get_type_hints(cls)
+        self._cls = cls
+        self._columns = tuple(_column_for(f.name, hints[f.name]) for f in fields(cls))
+        self._encode_time = encode_time
+        self._decode_time = decode_time
+        self._auto = auto
+        self.columns: tuple[str, ...] = tuple(c.name for c in self._columns)
+        self.insert_columns: tuple[str, ...] = tuple(c for c in self.columns if c != auto)
+
+    def params(self, record: R) -> tuple[object, ...]:
+        """Values for :attr:`insert_columns`, in order, validated and encoded."""
+        out: list[object] = []
+        for column in self._columns:
+            if column.name == self._auto:
+                continue
+            value = getattr(record, column.name)
+            validate = _VALIDATORS.get(column.name)
+            if validate is not None:
+                validate(value)
+            out.append(self._encode(column, value))
+        return tuple(out)
+
+    def from_row(self, row: RowLike) -> R:
+        """Build the record from a row that has every column of :attr:`columns`."""
+        return self._cls(**{c.name: self._decode(c, row[c.name]) for c in self._columns})
+
+    def _encode(self, column: _Column, value: Any) -> object:
+        if value is None or column.kind == "plain":
+            return value
+        if column.kind == "time":
+            return self._encode_time(value)
+        if column.enum is not None:
+            return str(column.enum(value).value)  # also validates a plain string
+        # Sorted, compact JSON: the same dict always yields the same text.
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def _decode(self, column: _Column, value: Any) -> object:
+        if value is None or column.kind == "plain":
+            return value
+        if column.kind == "time":
+            return self._decode_time(value)
+        if column.enum is not None:
+            return column.enum(value)
+        decoded = json.loads(value)
+        if not isinstance(decoded, dict):
+            raise ValueError(f"{column.name}: stored JSON is not an object")
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class Codecs:
+    """The three record codecs of one backend."""
+
+    flow: RecordCodec[FlowState]
+    consent: RecordCodec[ConsentRecord]
+    check: RecordCodec[CheckRecord]
+
+
+def make_codecs(
+    *, encode_time: Callable[[datetime], object], decode_time: Callable[[Any], datetime]
+) -> Codecs:
+    """Build the codecs for a backend that puts times on the wire with ``encode_time``."""
+    enc, dec = encode_time, decode_time
+    return Codecs(
+        flow=RecordCodec(FlowState, encode_time=enc, decode_time=dec),
+        consent=RecordCodec(ConsentRecord, encode_time=enc, decode_time=dec, auto="id"),
+        check=RecordCodec(CheckRecord, encode_time=enc, decode_time=dec, auto="id"),
+    )
+
+
+# --- SQL text built from the codecs' column lists (identifiers are code constants) ---
+
+Placeholder = Callable[[int], str]
+
+
+def qmark(_: int) -> str:
+    """SQLite's positional placeholder."""
+    return "?"
+
+
+def dollar(n: int) -> str:
+    """PostgreSQL's numbered placeholder (1-based)."""
+    return f"${n}"
+
+
+def select_sql(table: str, columns: tuple[str, ...], where: str, order_by: str = "") -> str:
+    """``SELECT <columns> FROM <table> WHERE <where> [ORDER BY ...]``."""
+    order = f" ORDER BY {order_by}" if order_by else ""
+    return f"SELECT {', '.join(columns)} FROM {table} WHERE {where}{order}"  # noqa: S608
+
+
+def insert_sql(table: str, columns: tuple[str, ...], placeholder: Placeholder) -> str:
+    """A plain INSERT of ``columns`` (callers append ``RETURNING`` where they need it)."""
+    marks = ", ".join(placeholder(i) for i in range(1, len(columns) + 1))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+
+
+def upsert_sql(table: str, columns: tuple[str, ...], key: str, placeholder: Placeholder) -> str:
+    """INSERT … ON CONFLICT(key) DO UPDATE: one statement, one index lookup, any row count.
+
+    SQLite (3.24+) and PostgreSQL share this syntax, so the flow write is the same text in both.
+    """
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+    return f"{insert_sql(table, columns, placeholder)} ON CONFLICT ({key}) DO UPDATE SET {updates}"

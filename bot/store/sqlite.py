@@ -1,0 +1,314 @@
+"""The default store: one SQLite file in WAL mode, via aiosqlite.
+
+Two connections to the same file, because SQLite's durability setting is per connection and
+cannot change inside a transaction:
+
+* the **main** connection (``synchronous=NORMAL``) does every read and the frequent writes (flow
+  state at each transition, preferences, OTP counters, check log, the sweep). In WAL mode NORMAL
+  commits without an fsync: a power cut may lose the last few transitions, never corrupt the
+  file, and a lost transition only means the user repeats a step. This is what keeps a save
+  well under a millisecond.
+* the **durable** connection (``synchronous=FULL``) is used only for consent writes and
+  :meth:`SqliteStore.forget_user` (withdrawal + erasure). FULL fsyncs the WAL at each commit, so
+  a consent the bot acted on, or an erasure it confirmed to the user, survives a power cut.
+  (That fsync also covers whatever the main connection had written to the WAL before it.)
+
+Switching ``PRAGMA synchronous`` around each consent insert on one connection would also work,
+but it costs two extra round trips per insert, and a cancellation between them could leave the
+connection in the wrong mode; a dedicated connection has no such state to get wrong.
+
+Writes from both connections go through one :class:`asyncio.Lock`, so they never contend for
+SQLite's write lock (where the busy handler would sleep and poll) and each multi-statement
+transaction runs alone. Reads take no lock: WAL readers never block or get blocked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+from bot.domain.flow import FlowState
+from bot.store.base import CheckRecord, ConsentRecord
+from bot.store.migrate import Migration, load_migrations, migrate
+from bot.store.rows import (
+    OTP_REQUEST_RETENTION,
+    from_iso_utc,
+    insert_sql,
+    iso_utc,
+    make_codecs,
+    qmark,
+    select_sql,
+    upsert_sql,
+)
+
+_CODECS = make_codecs(encode_time=iso_utc, decode_time=from_iso_utc)
+_FLOW, _CONSENT, _CHECK = _CODECS.flow, _CODECS.consent, _CODECS.check
+
+_SAVE_FLOW = upsert_sql("flows", _FLOW.columns, "chat_id", qmark)
+_GET_FLOW = select_sql("flows", _FLOW.columns, "chat_id = ?")
+_INSERT_CONSENT = insert_sql("consents", _CONSENT.insert_columns, qmark)
+_CONSENTS_FOR_USER = select_sql("consents", _CONSENT.columns, "user_id = ?", "at, id")
+_INSERT_CHECK = insert_sql("check_log", _CHECK.insert_columns, qmark)
+_CHECKS_BETWEEN = select_sql("check_log", _CHECK.columns, "at >= ? AND at < ?", "at, id")
+
+# Erasure: everything keyed to the chat or the user, except the consent records (the proof).
+_FORGET = (
+    "DELETE FROM flows WHERE chat_id = :chat_id",
+    "DELETE FROM chat_prefs WHERE chat_id = :chat_id",
+    "DELETE FROM otp_requests WHERE user_id = :user_id",
+    "DELETE FROM check_log WHERE user_id = :user_id",
+    "UPDATE consents SET withdrawn_at = :at WHERE user_id = :user_id AND withdrawn_at IS NULL",
+)
+
+# Retention: (table, key, condition on the cut-off). Deleted in batches of _SWEEP_BATCH rows, so
+# a sweep of a large backlog never holds the write lock long enough to stall flow saves.
+_SWEEP = (
+    ("flows", "chat_id", "expires_at <= ?"),
+    ("otp_requests", "id", "at < ?"),
+    ("check_log", "id", "at < ?"),
+    ("consents", "id", "at < ?"),
+)
+_SWEEP_BATCH = 2000
+
+_SCHEMA_VERSION = (
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+)
+
+
+class SqliteStore:
+    """:class:`~bot.store.base.Store` on one SQLite file (created, with its folder, on open)."""
+
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 5000) -> None:
+        if str(path) in ("", ":memory:") or str(path).startswith("file:"):
+            # Two connections must see one database: an in-memory one would be two databases.
+            raise ValueError("SqliteStore needs a file path (tests can use pytest's tmp_path)")
+        self.path = Path(path)
+        self._busy_timeout_ms = busy_timeout_ms
+        self._main_db: aiosqlite.Connection | None = None
+        self._durable_db: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+
+    # --- lifecycle ---
+
+    async def open(self) -> None:
+        """Create the folder and file, switch to WAL, apply pending migrations."""
+        if self._main_db is not None:
+            raise RuntimeError("SqliteStore is already open")
+        await asyncio.to_thread(self.path.parent.mkdir, parents=True, exist_ok=True)
+        try:
+            self._main_db = await self._connect(synchronous="NORMAL")
+            mode = await self._main_db.execute_fetchall("PRAGMA journal_mode=WAL")
+            if next(iter(mode))[0].lower() != "wal":
+                raise RuntimeError(f"{self.path}: SQLite refused WAL mode (network filesystem?)")
+            await migrate(_SqliteMigrations(self._main_db), load_migrations("sqlite"))
+            self._durable_db = await self._connect(synchronous="FULL")
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        """Close both connections (idempotent). Calls already queued on a connection finish
+        first; the last close checkpoints the WAL into the main file and removes it."""
+        durable, main = self._durable_db, self._main_db
+        self._durable_db = self._main_db = None
+        try:
+            if durable is not None:
+                await durable.close()
+        finally:
+            if main is not None:
+                await main.close()
+
+    async def _connect(self, *, synchronous: str) -> aiosqlite.Connection:
+        # isolation_level=None: each statement commits by itself unless inside an explicit
+        # BEGIN (see _transaction); Python's implicit transactions would hide the boundaries.
+        db = await aiosqlite.connect(self.path, isolation_level=None)
+        try:
+            db.row_factory = sqlite3.Row
+            await db.executescript(
+                f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)};"
+                " PRAGMA foreign_keys = ON;"
+                f" PRAGMA synchronous = {synchronous};"
+            )
+        except BaseException:
+            await db.close()
+            raise
+        return db
+
+    @property
+    def _main(self) -> aiosqlite.Connection:
+        if self._main_db is None:
+            raise RuntimeError("SqliteStore is not open: await store.open() first")
+        return self._main_db
+
+    @property
+    def _durable(self) -> aiosqlite.Connection:
+        if self._durable_db is None:
+            raise RuntimeError("SqliteStore is not open: await store.open() first")
+        return self._durable_db
+
+    async def _write(self, sql: str, params: Iterable[object]) -> int:
+        """One autocommit statement on the main connection; returns the affected row count."""
+        async with self._write_lock:
+            cursor = await self._main.execute(sql, params)
+        return cursor.rowcount
+
+    async def _fetch(self, sql: str, params: Iterable[object]) -> list[sqlite3.Row]:
+        # fetchall, never a half-read cursor: an open SELECT would pin an old WAL snapshot.
+        return list(await self._main.execute_fetchall(sql, params))
+
+    # --- flow state ---
+
+    async def get_flow(self, chat_id: int) -> FlowState | None:
+        rows = await self._fetch(_GET_FLOW, (chat_id,))
+        return _FLOW.from_row(rows[0]) if rows else None
+
+    async def save_flow(self, state: FlowState) -> None:
+        await self._write(_SAVE_FLOW, _FLOW.params(state))
+
+    async def delete_flow(self, chat_id: int) -> None:
+        await self._write("DELETE FROM flows WHERE chat_id = ?", (chat_id,))
+
+    # --- per-chat preferences ---
+
+    async def get_language(self, chat_id: int) -> str | None:
+        rows = await self._fetch("SELECT language FROM chat_prefs WHERE chat_id = ?", (chat_id,))
+        return str(rows[0]["language"]) if rows else None
+
+    async def set_language(self, chat_id: int, language: str) -> None:
+        await self._write(
+            "INSERT INTO chat_prefs (chat_id, language) VALUES (?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language",
+            (chat_id, language),
+        )
+
+    # --- consent ---
+
+    async def record_consent(self, record: ConsentRecord) -> int:
+        """Append ``record`` and fsync before returning (durable connection); return its id."""
+        params = _CONSENT.params(record)
+        async with self._write_lock:
+            cursor = await self._durable.execute(_INSERT_CONSENT, params)
+        if cursor.lastrowid is None:  # pragma: no cover - an INSERT always sets it
+            raise RuntimeError("consent insert returned no id")
+        return cursor.lastrowid
+
+    async def consents_for_user(self, user_id: int) -> list[ConsentRecord]:
+        """The user's consent records, oldest first."""
+        return [_CONSENT.from_row(r) for r in await self._fetch(_CONSENTS_FOR_USER, (user_id,))]
+
+    # --- daily OTP cap ---
+
+    async def count_otp_requests(self, user_id: int, since: datetime) -> int:
+        """OTP requests of ``user_id`` at or after ``since``."""
+        rows = await self._fetch(
+            "SELECT count(*) FROM otp_requests WHERE user_id = ? AND at >= ?",
+            (user_id, iso_utc(since)),
+        )
+        return int(rows[0][0])
+
+    async def add_otp_request(self, user_id: int, at: datetime) -> None:
+        await self._write(
+            "INSERT INTO otp_requests (user_id, at) VALUES (?, ?)", (user_id, iso_utc(at))
+        )
+
+    # --- check log ---
+
+    async def log_check(self, record: CheckRecord) -> None:
+        await self._write(_INSERT_CHECK, _CHECK.params(record))
+
+    async def checks_between(self, start: datetime, end: datetime) -> list[CheckRecord]:
+        """Checks with ``start <= at < end``, oldest first."""
+        rows = await self._fetch(_CHECKS_BETWEEN, (iso_utc(start), iso_utc(end)))
+        return [_CHECK.from_row(r) for r in rows]
+
+    # --- rights and retention ---
+
+    async def forget_user(self, user_id: int, chat_id: int, at: datetime) -> None:
+        """Erase and withdraw in one durable transaction: all of it happens, or none."""
+        params = {"user_id": user_id, "chat_id": chat_id, "at": iso_utc(at)}
+        async with self._write_lock, _transaction(self._durable) as db:
+            for sql in _FORGET:
+                await db.execute(sql, params)
+
+    async def sweep(
+        self, now: datetime, *, checks_before: datetime, consents_before: datetime
+    ) -> int:
+        cutoffs = (now, now - OTP_REQUEST_RETENTION, checks_before, consents_before)
+        deleted = 0
+        for (table, key, condition), cutoff in zip(_SWEEP, cutoffs, strict=True):
+            sql = (
+                f"DELETE FROM {table} WHERE {key} IN"  # noqa: S608 - identifiers are constants
+                f" (SELECT {key} FROM {table} WHERE {condition} LIMIT {_SWEEP_BATCH})"
+            )
+            while True:
+                count = await self._write(sql, (iso_utc(cutoff),))
+                deleted += count
+                if count < _SWEEP_BATCH:
+                    break
+        return deleted
+
+
+@asynccontextmanager
+async def _transaction(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error or cancellation.
+
+    IMMEDIATE takes the write lock up front, so a transaction that reads before it writes cannot
+    fail half-way with SQLITE_BUSY. aiosqlite runs calls in order on one thread, so a rollback
+    queued after a cancelled call still runs after it.
+    """
+    try:
+        await db.execute("BEGIN IMMEDIATE")
+        yield db
+        await db.commit()
+    except BaseException:
+        await db.rollback()
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (``executescript`` would COMMIT our transaction)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending)
+            pending = ""
+    if pending.strip():
+        statements.append(pending)  # trailing comments run as a no-op; a fragment fails loudly
+    return statements
+
+
+class _SqliteMigrations:
+    """:class:`~bot.store.migrate.MigrationTarget` over the main connection."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def applied_versions(self) -> set[int]:
+        await self._db.execute(_SCHEMA_VERSION)
+        rows = await self._db.execute_fetchall("SELECT version FROM schema_version")
+        return {int(r[0]) for r in rows}
+
+    async def apply(self, migration: Migration) -> bool:
+        async with _transaction(self._db) as db:
+            # Re-check under the write lock: another process may have applied it meanwhile.
+            found = await db.execute_fetchall(
+                "SELECT 1 FROM schema_version WHERE version = ?", (migration.version,)
+            )
+            if list(found):
+                return False
+            for statement in _statements(migration.sql):
+                await db.execute(statement)
+            await db.execute(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, iso_utc(datetime.now(UTC))),
+            )
+        return True

@@ -1,0 +1,70 @@
+"""Shared fixtures. The end-to-end harness lives in tests/harness.py.
+
+``leak_guard`` runs around the whole session: it records every log record (raw, before any
+redaction, at DEBUG) and, when the session ends, searches those records and every SQLite file
+the tests left (``*.db``, ``-wal``, ``-shm``) for the Aadhaar numbers and OTPs the tests typed.
+A find fails the run.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.logging_setup import JsonFormatter, quiet_noisy_loggers
+from tests.harness import ALL_TEST_NUMBERS, TYPED_OTPS, Harness, running_harness
+
+
+class _Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+        self._json = JsonFormatter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Formatted without the redaction filter: our code must not depend on it.
+        self.lines.append(self._json.format_unredacted(record))
+
+
+def find_secrets(haystack: bytes | str) -> list[str]:
+    """The typed secrets found in ``haystack``. An OTP counts only as a token of its own, not
+    as the microseconds of a timestamp (".123456") or a piece of a longer hex or digit run."""
+    text = haystack.decode("latin-1") if isinstance(haystack, bytes) else haystack
+    found = [number for number in ALL_TEST_NUMBERS_BOTH_WAYS if number in text]
+    return found + [
+        otp for otp in TYPED_OTPS if re.search(rf"(?<![0-9A-Fa-f.]){otp}(?![0-9A-Fa-f])", text)
+    ]
+
+
+ALL_TEST_NUMBERS_BOTH_WAYS = [
+    form for number in ALL_TEST_NUMBERS for form in (number, number.replace(" ", ""))
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def leak_guard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    recorder = _Recorder()
+    root = logging.getLogger()
+    root.addHandler(recorder)
+    root.setLevel(logging.DEBUG)
+    quiet_noisy_loggers()
+    yield
+    root.removeHandler(recorder)
+    leaks = [f"log: {line[:200]}" for line in recorder.lines if find_secrets(line)]
+    base = tmp_path_factory.getbasetemp()
+    for path in base.rglob("*"):
+        if path.is_file() and path.name.endswith((".db", ".db-wal", ".db-shm")):
+            found = find_secrets(path.read_bytes())
+            if found:
+                leaks.append(f"{path.relative_to(base)}: {found}")
+    assert not leaks, "Aadhaar numbers or OTPs leaked:\n" + "\n".join(leaks)
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    async with running_harness(tmp_path) as h:
+        yield h

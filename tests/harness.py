@@ -1,0 +1,202 @@
+"""End-to-end harness: the real Application, over real loopback HTTP, against the fake Telegram
+Bot API server and the vendor sandbox (in-process), with a clock the test moves.
+
+Tests talk like a user (``chat.send("/start")``, ``chat.press("✅ I agree")``) and assert on
+what a user would see: message text, buttons, photos, deletions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.app import running_bot
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.demo import wait_until_idle
+from bot.fake_telegram import BotMessage, FakeTelegram
+from bot.i18n import Translator
+from bot.sandbox import Sandbox
+from bot.services import SeedingApplication
+
+CAPTCHA = "ABC123"  # SANDBOX_CAPTCHA_TEXT in every harness
+GOOD_OTP = "123456"
+WRONG_OTPS = ("246810", "135791", "975310")
+TYPED_OTPS = (GOOD_OTP, *WRONG_OTPS)
+ACTIVE = "9876 5432 1096"
+INACTIVE = "2345 6789 0124"
+NOT_SEEDED = "3456 7890 1238"
+MOBILE_NOT_LINKED = "4567 8901 2341"
+SOURCE_FAILURE = "5678 9012 3458"
+FAILS_ONCE = "6789 0123 4560"
+UNKNOWN_TO_UIDAI = "7890 1234 5674"
+BAD_CHECKSUM = "8253 2377 8091"
+ALL_TEST_NUMBERS = (
+    ACTIVE, INACTIVE, NOT_SEEDED, MOBILE_NOT_LINKED, SOURCE_FAILURE, FAILS_ONCE,
+    UNKNOWN_TO_UIDAI, BAD_CHECKSUM,
+)  # fmt: skip
+
+EN = Translator()
+HARNESS_TOKEN = "7000000001:harness-token-for-the-fake-server-only"
+
+
+def en(key: str, **args: Any) -> str:
+    """The English text of a message, as the user sees it (HTML tags removed by Telegram)."""
+    return en_in("en", key, **args)
+
+
+def en_in(language: str, key: str, **args: Any) -> str:
+    """A message in another language, as the user sees it."""
+    return EN.t(language, key, **args).replace("<b>", "").replace("</b>", "")
+
+
+def harness_settings(db_path: Path, tg: FakeTelegram, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": tg.token,
+        "telegram_base_url": tg.base_url,
+        "database_url": f"sqlite:///{db_path}",
+        "sandbox_captcha_text": CAPTCHA,
+        "telegram_sends_per_second": 0,
+        "log_level": "DEBUG",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@dataclass
+class Harness:
+    tg: FakeTelegram
+    app: SeedingApplication
+    clock: FakeClock
+    settings: Settings
+    next_chat: int = 1000
+    chats: list[UserChat] = field(default_factory=list)
+
+    @property
+    def sandbox(self) -> Sandbox:
+        control = self.app.services.sandbox_control
+        assert control is not None
+        return control
+
+    def chat(self, language_code: str = "en", chat_id: int | None = None) -> UserChat:
+        if chat_id is None:
+            self.next_chat += 1
+            chat_id = self.next_chat
+        chat = UserChat(self, chat_id, language_code)
+        self.chats.append(chat)
+        return chat
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until every update sent so far has been fetched and fully handled."""
+        await wait_until_idle(self.tg, self.app, timeout)
+
+
+class UserChat:
+    """One private chat, seen from the user's phone."""
+
+    def __init__(self, harness: Harness, chat_id: int, language_code: str) -> None:
+        self.h = harness
+        self.tg = harness.tg
+        self.chat_id = chat_id
+        self.language_code = language_code
+        self.sent_ids: list[int] = []  # the user's own message ids
+
+    def _mark(self) -> int:
+        events = self.tg.events(self.chat_id)
+        return events[-1].seq if events else 0
+
+    def _since(self, mark: int) -> list[BotMessage]:
+        return [e.message for e in self.tg.events(self.chat_id, after=mark) if e.type != "deleted"]
+
+    async def send(self, text: str) -> list[BotMessage]:
+        """Type and send ``text``; return what the bot sent or edited in answer."""
+        mark = self._mark()
+        message_id = await self.tg.send_text(self.chat_id, text, language_code=self.language_code)
+        self.sent_ids.append(message_id)
+        await self.h.settle()
+        return self._since(mark)
+
+    async def sticker(self) -> list[BotMessage]:
+        mark = self._mark()
+        self.sent_ids.append(await self.tg.send_sticker(self.chat_id))
+        await self.h.settle()
+        return self._since(mark)
+
+    async def photo(self) -> list[BotMessage]:
+        mark = self._mark()
+        self.sent_ids.append(await self.tg.send_photo(self.chat_id))
+        await self.h.settle()
+        return self._since(mark)
+
+    def find_button(self, label: str) -> tuple[BotMessage, str]:
+        """The newest visible message with a button labelled ``label``."""
+        for message in reversed(self.tg.messages(self.chat_id)):
+            if message.deleted:
+                continue
+            for row in message.buttons:
+                for button in row:
+                    if button.text == label:
+                        return message, button.data
+        raise AssertionError(f"no button {label!r} in chat {self.chat_id}\n{self.tg.dump()}")
+
+    async def press(self, label: str) -> list[BotMessage]:
+        message, data = self.find_button(label)
+        return await self.press_data(message.message_id, data)
+
+    async def press_data(self, message_id: int, data: str) -> list[BotMessage]:
+        """Tap a button by its payload (also a stale or forged one: ``strict=False``)."""
+        mark = self._mark()
+        self.last_query = await self.tg.press(self.chat_id, message_id, data, strict=False)
+        await self.h.settle()
+        return self._since(mark)
+
+    @property
+    def last_answer(self) -> str | None:
+        answer = self.tg.callback_answers.get(self.last_query)
+        return answer.text if answer else None
+
+    @property
+    def deleted(self) -> list[int]:
+        return self.tg.deleted_ids(self.chat_id)
+
+    @property
+    def last(self) -> BotMessage:
+        message = self.tg.last_message(self.chat_id)
+        assert message is not None, f"no bot message in chat {self.chat_id}"
+        return message
+
+    # ------------------------------------------------------------ whole steps
+    async def start_and_consent(self, language: str = "en") -> None:
+        await self.send("/start")
+        await self.press(EN.t(language, "language-name"))
+        await self.press(EN.t(language, "consent-agree-button"))
+
+    async def to_captcha(self, number: str = ACTIVE) -> list[BotMessage]:
+        await self.start_and_consent()
+        return await self.send(number)
+
+    async def to_otp(self, number: str = ACTIVE) -> list[BotMessage]:
+        await self.to_captcha(number)
+        return await self.send(CAPTCHA)
+
+    async def check(self, number: str = ACTIVE) -> list[BotMessage]:
+        await self.to_otp(number)
+        return await self.send(GOOD_OTP)
+
+    async def check_from_aadhaar(self, number: str = ACTIVE) -> list[BotMessage]:
+        """The rest of a check, from the Aadhaar prompt on."""
+        await self.send(number)
+        await self.send(CAPTCHA)
+        return await self.send(GOOD_OTP)
+
+
+@contextlib.asynccontextmanager
+async def running_harness(tmp_path: Path, **overrides: Any) -> AsyncIterator[Harness]:
+    clock = FakeClock()
+    async with FakeTelegram(HARNESS_TOKEN, clock=clock) as tg:
+        settings = harness_settings(tmp_path / "bot.db", tg, **overrides)
+        async with running_bot(settings, clock) as app:
+            yield Harness(tg, app, clock, settings)
