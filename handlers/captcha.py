@@ -24,21 +24,18 @@ async def show(turn: Turn, captcha: Captcha, *, intro: str | None = None) -> Non
     caption = turn.t("captcha-prompt")
     if intro:
         caption = f"{intro}\n\n{caption}"
-    await turn.remove_buttons(turn.state.prompt_message_id)
+    previous_prompt = turn.state.prompt_message_id
+    extra = dict(turn.state.extra)
+    if turn.state.vendor_session_id != captcha.session_id or SESSION_AT not in extra:
+        extra[SESSION_AT] = turn.now.isoformat()  # a reload keeps its session's start
+    await turn.save(
+        turn.state.evolve(step=Step.CAPTCHA, vendor_session_id=captcha.session_id, extra=extra)
+    )
+    await turn.remove_buttons(previous_prompt)
     message = await turn.send_photo(
         captcha.image_jpeg, caption, [[turn.button("captcha-new-button", Action.NEW_CAPTCHA)]]
     )
-    extra = {**turn.state.extra, SESSION_AT: turn.now.isoformat()}
-    if turn.state.vendor_session_id == captcha.session_id:
-        extra[SESSION_AT] = turn.state.extra.get(SESSION_AT, extra[SESSION_AT])
-    await turn.save(
-        turn.state.evolve(
-            step=Step.CAPTCHA,
-            vendor_session_id=captcha.session_id,
-            prompt_message_id=message.message_id,
-            extra=extra,
-        )
-    )
+    await turn.remember_prompt(message)
 
 
 async def fresh(turn: Turn, intro_key: str, **args: object) -> None:

@@ -51,11 +51,10 @@ def notice_buttons(turn: Turn, shown_in: str) -> Buttons:
 async def show_notice(turn: Turn) -> None:
     assert turn.state is not None
     notice = render(turn, turn.language)
-    message = await turn.send(notice.text, notice_buttons(turn, notice.language))
     extra = {**turn.state.extra, NOTICE_LANGUAGE: notice.language}
-    await turn.save(
-        turn.state.evolve(step=Step.CONSENT, prompt_message_id=message.message_id, extra=extra)
-    )
+    await turn.save(turn.state.evolve(step=Step.CONSENT, extra=extra))
+    message = await turn.send(notice.text, notice_buttons(turn, notice.language))
+    await turn.remember_prompt(message)
 
 
 async def on_toggle_english(turn: Turn) -> None:
@@ -98,15 +97,12 @@ async def _record(turn: Turn, outcome: str) -> int:
 
 async def on_agree(turn: Turn) -> None:
     assert turn.state is not None
+    notice_message = turn.state.prompt_message_id
     consent_id = await _record(turn, "given")
+    await turn.save(turn.state.evolve(step=Step.AADHAAR, consent_id=consent_id))
     await turn.answer_callback("consent-recorded")
-    await turn.remove_buttons(turn.state.prompt_message_id)
-    message = await turn.say("consent-recorded", "aadhaar-prompt")
-    await turn.save(
-        turn.state.evolve(
-            step=Step.AADHAAR, consent_id=consent_id, prompt_message_id=message.message_id
-        )
-    )
+    await turn.remove_buttons(notice_message)
+    await turn.remember_prompt(await turn.say("consent-recorded", "aadhaar-prompt"))
 
 
 async def on_decline(turn: Turn) -> None:

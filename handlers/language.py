@@ -32,9 +32,8 @@ def picker_buttons(turn: Turn) -> Buttons:
 
 async def begin(turn: Turn) -> None:
     """Start a new check at the picker (whatever was open is cancelled by the caller)."""
-    state = await turn.save(turn.new_state(Step.LANGUAGE))
-    message = await show_picker(turn)
-    await turn.save(state.evolve(prompt_message_id=message.message_id))
+    await turn.save(turn.new_state(Step.LANGUAGE))
+    await turn.remember_prompt(await show_picker(turn))
 
 
 async def show_picker(turn: Turn) -> Message:

@@ -64,13 +64,6 @@ async def request_otp(
         await _generate_failed(turn, exc.outcome)
         return
     turn.services.held.drop(turn.chat_id)  # generate-otp is done: the number is not needed again
-    await turn.services.store.add_otp_request(turn.user_id, turn.now)
-    await turn.remove_buttons(state.prompt_message_id)
-    message = await turn.say(
-        "otp-sent",
-        masked=mask_last4(state.last4 or ""),
-        buttons=[[turn.button("otp-resend-button", Action.RESEND_OTP)]],
-    )
     await turn.save(
         state.evolve(
             step=Step.OTP,
@@ -78,9 +71,16 @@ async def request_otp(
             otp_sent_at=turn.now,
             vendor_session_id=None,
             wrong_otps=0,
-            prompt_message_id=message.message_id,
         )
     )
+    await turn.services.store.add_otp_request(turn.user_id, turn.now)
+    await turn.remove_buttons(state.prompt_message_id)
+    message = await turn.say(
+        "otp-sent",
+        masked=mask_last4(state.last4 or ""),
+        buttons=[[turn.button("otp-resend-button", Action.RESEND_OTP)]],
+    )
+    await turn.remember_prompt(message)
 
 
 async def _generate_failed(turn: Turn, outcome: Outcome) -> None:

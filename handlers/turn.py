@@ -179,11 +179,19 @@ class Turn:
         )
 
     async def save(self, state: FlowState) -> FlowState:
+        """Write the check's new state. Steps save *before* they speak: a process killed
+        between the two then leaves the state matching what the user is about to see."""
         now = self.now
         state = state.evolve(updated_at=now, expires_at=now + self.services.limits.idle_expiry)
         await self.services.store.save_flow(state)
         self.state = state
         return state
+
+    async def remember_prompt(self, message: Message) -> None:
+        """Note the message whose buttons belong to the current step (saved after sending:
+        a crash in between costs only the later removal of those buttons)."""
+        if self.state is not None:
+            await self.save(self.state.evolve(prompt_message_id=message.message_id))
 
     async def end_check(
         self,
