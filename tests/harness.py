@@ -48,9 +48,9 @@ def en(key: str, **args: Any) -> str:
     return en_in("en", key, **args)
 
 
-def en_in(language: str, key: str, **args: Any) -> str:
-    """A message in another language, as the user sees it."""
-    return EN.t(language, key, **args).replace("<b>", "").replace("</b>", "")
+def en_in(code: str, key: str, /, **args: Any) -> str:
+    """A message in another language (``code``), as the user sees it."""
+    return EN.t(code, key, **args).replace("<b>", "").replace("</b>", "")
 
 
 def harness_settings(db_path: Path, tg: FakeTelegram, **overrides: Any) -> Settings:
