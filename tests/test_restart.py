@@ -40,7 +40,7 @@ class BotProcess:
     async def start(self, tg: FakeTelegram) -> None:
         polls = len(tg.calls_to("getUpdates"))
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(  # noqa: ASYNC220 - started once, waited on below
+            self.process = subprocess.Popen(
                 [sys.executable, "-m", "bot", "run"],
                 cwd=REPO,
                 env=self.env,
@@ -81,7 +81,7 @@ async def world(tmp_path: Path) -> AsyncIterator[tuple[FakeTelegram, BotProcess]
             TELEGRAM_SENDS_PER_SECOND="0",
             DEEPVUE_BASE_URL=vendor_url,
             DEEPVUE_CLIENT_ID="sandbox",
-            DEEPVUE_CLIENT_SECRET="sandbox",  # noqa: S105 - the sandbox's own credential
+            DEEPVUE_CLIENT_SECRET="sandbox",
             DEEPVUE_PLAN="unlimited",
             DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
         )
