@@ -28,8 +28,11 @@ CAPTCHA_DIR = Path("data/demo")
 INTRO = """\
 Offline demo: a fake Telegram and the vendor sandbox run inside this process.
 You are the user. Type a message and press Enter; buttons show as [1], [2]…: type the
-number to tap one. Try /start. Sandbox Aadhaar numbers: 9876 5432 1096 (Active),
-2345 6789 0124 (Inactive), 3456 7890 1238 (not seeded); the OTP is 123456.
+number to tap one. Try /start. The vendor sandbox knows these Aadhaar numbers:
+  9876 5432 1096 (Active)        sandbox fixture
+  2345 6789 0124 (Inactive)      sandbox fixture
+  3456 7890 1238 (not seeded)    sandbox fixture
+and the OTP 123456.
 Ctrl-D quits.
 """
 
