@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run|demo|sandbox|fake-telegram]``.
+"""Command line: ``python -m bot [run|demo|sandbox|fake-telegram|i18n|report|purge]``.
 
 With no command the bot runs with long polling, or, when no TELEGRAM_BOT_TOKEN is set, the
 offline demo (fake Telegram + sandbox + bot, chatting in this terminal).
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
+from collections.abc import Callable
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import configure_logging
@@ -27,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     fake.add_argument("--port", type=int, default=8081)
     i18n = commands.add_parser("i18n", help="translator tooling: check | bump-notice LANG")
     i18n.add_argument("words", nargs="*")
+    from bot.operator_cli import add_commands as add_operator_commands
+
+    add_operator_commands(commands)
     args = parser.parse_args(argv)
     if args.command == "i18n":  # needs no settings
         from bot.i18n_check import main as i18n_main
@@ -57,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         serve_forever(config, args.host, args.port)
         return 0
+    if command in ("report", "purge"):
+        from bot.operator_cli import run as run_operator_command
+
+        return asyncio.run(run_operator_command(command, args, settings))
     if command == "fake-telegram":
         from bot.fake_telegram import serve_forever as serve_fake
 
@@ -76,8 +85,21 @@ def _run(settings: Settings) -> int:
         return 2
     from bot.app import run_until_signalled
 
-    asyncio.run(run_until_signalled(settings))
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(run_until_signalled(settings))
     return 0
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop when it is installed (a dependency; measured in bench/README.md),
+    else asyncio's. SEEDINGBOT_LOOP=asyncio forces asyncio's (to compare, or to debug)."""
+    if os.environ.get("SEEDINGBOT_LOOP") == "asyncio":
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 if __name__ == "__main__":

@@ -14,39 +14,52 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import httpx
 from pydantic import SecretStr
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
-from telegram.request import HTTPXRequest
 
+from bot import metrics, retention
 from bot.clock import Clock, SystemClock
-from bot.concurrency import PerChatUpdateProcessor
+from bot.concurrency import OffSlotVendor, PerChatUpdateProcessor
 from bot.config import Settings
 from bot.domain.policy import Limits
+from bot.domain.roles import EVERYONE_COMMANDS
 from bot.errors import on_error
 from bot.held_numbers import HeldNumbers
-from bot.i18n import Translator
+from bot.http_pool import ShardedTransport
+from bot.i18n import shared_translator
+from bot.leader import Leadership, leading
+from bot.metrics import LiveValues, MeteredVendor, serving_metrics
 from bot.notices import Notices, load_registry
-from bot.sandbox import Sandbox, SandboxConfig, create_sandbox_app, sandbox_of
+from bot.sandbox import Sandbox, SandboxConfig, SandboxTransport, create_sandbox_app, sandbox_of
 from bot.services import BotContext, SeedingApplication, Services
 from bot.store.factory import open_store
+from bot.telegram_http import AiohttpRequest
+from bot.telegram_request import RetryingRequest
+from bot.vendor.breaker import BreakerMachine, CircuitBreaker
 from bot.vendor.client import DeepvueClient
 from bot.vendor.config import VendorConfig
-from handlers import router
+from bot.vendor.pacing import Sleep
+from bot.webhook import receiving_webhook
+from handlers import access, router
 
 log = logging.getLogger(__name__)
 
 SANDBOX_BASE_URL = "http://sandbox.invalid"  # never resolved: the transport is in-process
 SANDBOX_CREDENTIAL = "sandbox"
-COMMAND_KEYS = ("start", "cancel", "language", "help", "privacy", "forget")
+COMMAND_KEYS = EVERYONE_COMMANDS  # admins' and agents' chats get theirs: handlers/access.py
 # Long polling: how long getUpdates waits on Telegram's side for something to arrive.
 POLL_TIMEOUT_S = 10
 
 
-def build_vendor(settings: Settings, clock: Clock) -> tuple[DeepvueClient, Sandbox | None]:
-    """The real Deepvue client, or the same client talking to the sandbox in-process."""
+def build_vendor(
+    settings: Settings, clock: Clock, sleep: Sleep = asyncio.sleep
+) -> tuple[DeepvueClient, Sandbox | None]:
+    """The real Deepvue client, or the same client talking to the sandbox in-process.
+
+    ``sleep`` is what the client waits with between retries (tests pass a fake clock's).
+    """
     if settings.uses_sandbox:
         sandbox_app = create_sandbox_app(
             SandboxConfig(
@@ -61,9 +74,12 @@ def build_vendor(settings: Settings, clock: Clock) -> tuple[DeepvueClient, Sandb
             client_id=SANDBOX_CREDENTIAL,
             client_secret=SecretStr(SANDBOX_CREDENTIAL),
             captcha_enabled=settings.deepvue_captcha,
+            connect_timeout=settings.deepvue_connect_timeout_s,
+            read_timeout=settings.deepvue_read_timeout_s,
         ).with_plan(settings.effective_plan)
-        transport = httpx.ASGITransport(app=sandbox_app)
-        return DeepvueClient(config, clock=clock, transport=transport), sandbox_of(sandbox_app)
+        sandbox = sandbox_of(sandbox_app)
+        transport = SandboxTransport(sandbox_app, sandbox.connect_faults)
+        return DeepvueClient(config, clock=clock, transport=transport, sleep=sleep), sandbox
     assert (
         settings.deepvue_base_url and settings.deepvue_client_id and settings.deepvue_client_secret
     )
@@ -72,20 +88,41 @@ def build_vendor(settings: Settings, clock: Clock) -> tuple[DeepvueClient, Sandb
         client_id=settings.deepvue_client_id,
         client_secret=settings.deepvue_client_secret,
         captcha_enabled=settings.deepvue_captcha,
+        connect_timeout=settings.deepvue_connect_timeout_s,
+        read_timeout=settings.deepvue_read_timeout_s,
     ).with_plan(settings.effective_plan)
-    return DeepvueClient(config, clock=clock), None
+    # Many calls may wait on the vendor at once (a thousand users, pacing off): small pools.
+    pool = ShardedTransport()
+    return DeepvueClient(config, clock=clock, transport=pool, sleep=sleep), None
 
 
-async def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+def build_breaker(settings: Settings, clock: Clock, client: DeepvueClient) -> CircuitBreaker:
+    """The vendor as the conversation sees it: the client behind a circuit breaker."""
+    machine = BreakerMachine(
+        clock,
+        failure_threshold=settings.vendor_breaker_failures,
+        open_for=timedelta(seconds=settings.vendor_breaker_open_s),
+    )
+    return CircuitBreaker(client, machine)
+
+
+async def build_services(
+    settings: Settings, clock: Clock | None = None, *, sleep: Sleep = asyncio.sleep
+) -> Services:
     clock = clock or SystemClock()
-    translator = Translator()
-    limits = Limits(daily_otp_requests=settings.daily_otp_requests)
+    translator = shared_translator()
+    limits = Limits(
+        daily_otp_requests=settings.daily_otp_requests,
+        agent_daily_checks=settings.agent_daily_checks,
+    )
     store = await open_store(settings.database_url)
-    vendor, sandbox = build_vendor(settings, clock)
+    client, sandbox = build_vendor(settings, clock, sleep)
+    breaker = build_breaker(settings, clock, client)
     return Services(
         settings=settings,
         store=store,
-        vendor=vendor,
+        # A vendor call gives its running slot back while it waits (bot/concurrency.py).
+        vendor=OffSlotVendor(MeteredVendor(breaker)),
         translator=translator,
         notices=Notices(translator, load_registry()),
         clock=clock,
@@ -93,6 +130,7 @@ async def build_services(settings: Settings, clock: Clock | None = None) -> Serv
         held=HeldNumbers(clock, ttl=limits.captcha_session_validity + timedelta(minutes=5)),
         sandbox=settings.uses_sandbox,
         sandbox_control=sandbox,
+        breaker=breaker,
     )
 
 
@@ -108,10 +146,13 @@ def build_application(services: Services) -> SeedingApplication:
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_url.replace("/bot", "/file/bot"))
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
-        # One connection per update in flight, plus getUpdates on its own pool.
-        .request(HTTPXRequest(connection_pool_size=settings.max_concurrent_updates + 4))
-        .get_updates_request(HTTPXRequest(read_timeout=POLL_TIMEOUT_S + 10))
+        .concurrent_updates(
+            PerChatUpdateProcessor(settings.max_concurrent_updates, on_done=metrics.update_handled)
+        )
+        # One connection per update in flight, plus getUpdates on its own pool. Sends that
+        # fail in passing are sent again (bot/telegram_request.py).
+        .request(RetryingRequest(connection_pool_size=settings.max_concurrent_updates + 4))
+        .get_updates_request(AiohttpRequest(read_timeout=POLL_TIMEOUT_S + 10))
     )
     if settings.telegram_sends_per_second:
         limiter: Any = AIORateLimiter(
@@ -121,6 +162,7 @@ def build_application(services: Services) -> SeedingApplication:
     application = builder.build()
     assert isinstance(application, SeedingApplication)
     router.register(application)
+    retention.schedule(application)
     application.add_error_handler(on_error)
     return application
 
@@ -141,28 +183,92 @@ async def set_command_menus(application: SeedingApplication) -> None:
 
 
 @contextlib.asynccontextmanager
+async def polling(application: SeedingApplication) -> AsyncIterator[None]:
+    """Updates by long polling (the default BOT_MODE)."""
+    assert application.updater is not None
+    await application.updater.start_polling(
+        poll_interval=0,
+        timeout=POLL_TIMEOUT_S,
+        allowed_updates=Update.ALL_TYPES,
+        drop_pending_updates=False,
+    )
+    try:
+        yield
+    finally:
+        await application.updater.stop()
+
+
+def receiving_updates(
+    application: SeedingApplication,
+) -> contextlib.AbstractAsyncContextManager[object]:
+    """Where updates come from: BOT_MODE=polling or webhook (bot/webhook.py)."""
+    if application.services.settings.bot_mode == "webhook":
+        return receiving_webhook(application)
+    return polling(application)
+
+
+@contextlib.asynccontextmanager
+async def taking_updates(application: SeedingApplication) -> AsyncIterator[Leadership | None]:
+    """The leadership hook: start the update source (polling or webhook) at once with SQLite
+    (one instance), or, with PostgreSQL, whenever this instance is the leader (bot/leader.py).
+    Yields at once either way: a standby runs, waiting for its turn."""
+    settings = application.services.settings
+    if not settings.uses_postgres:
+        async with receiving_updates(application):
+            yield None
+        return
+    bot_id = application.bot.token.split(":", 1)[0]
+    leadership = Leadership(
+        settings.database_url, bot_id, check_every_s=settings.ha_check_interval_s
+    )
+    application.services.extras["leadership"] = leadership
+    async with leading(leadership, lambda: receiving_updates(application)):
+        yield leadership
+
+
+@contextlib.asynccontextmanager
+async def exporting_metrics(application: SeedingApplication) -> AsyncIterator[int | None]:
+    """/metrics on METRICS_PORT (off when 0), with the values read at scrape time."""
+    services = application.services
+    settings = services.settings
+    breaker = services.breaker
+    client = breaker.inner if breaker is not None else None
+    pacer = getattr(client, "pacer", None)
+    leadership = services.extras.get("leadership")
+    processor = application.update_processor
+    values = LiveValues(
+        pacing_queue=(lambda: pacer.queue_length) if pacer is not None else None,
+        circuit_state=(lambda: breaker.state) if breaker is not None else None,
+        leader=(lambda: leadership.is_leader) if leadership is not None else (lambda: True),
+        updates_in_flight=(lambda: getattr(processor, "in_flight", 0)),
+    )
+    with serving_metrics(settings.metrics_port, settings.metrics_host, values) as port:
+        yield port
+
+
+@contextlib.asynccontextmanager
 async def running_bot(
-    settings: Settings, clock: Clock | None = None
+    settings: Settings, clock: Clock | None = None, *, sleep: Sleep = asyncio.sleep
 ) -> AsyncIterator[SeedingApplication]:
-    """Start the bot with long polling; stop it and release everything on exit."""
-    services = await build_services(settings, clock)
+    """Start the bot (long polling or webhook); stop it and release everything on exit.
+
+    ``sleep`` is how the vendor client waits between retries: tests pass their fake clock's.
+    """
+    services = await build_services(settings, clock, sleep=sleep)
     try:
         application = build_application(services)
         async with application:
             await application.start()
             await set_command_menus(application)
-            assert application.updater is not None
-            await application.updater.start_polling(
-                poll_interval=0,
-                timeout=POLL_TIMEOUT_S,
-                allowed_updates=Update.ALL_TYPES,
-                drop_pending_updates=False,
-            )
-            log.info("bot.started", extra={"sandbox": services.sandbox})
+            await access.set_staff_menus(application)
             try:
-                yield application
+                async with taking_updates(application), exporting_metrics(application):
+                    log.info(
+                        "bot.started",
+                        extra={"sandbox": services.sandbox, "mode": settings.bot_mode},
+                    )
+                    yield application
             finally:
-                await application.updater.stop()
                 await application.stop()
     finally:
         await services.vendor.aclose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -31,3 +32,8 @@ class FakeClock:
 
     def set(self, when: datetime) -> None:
         self._now = when
+
+    async def sleep(self, seconds: float) -> None:
+        """Let ``seconds`` pass at once (a retry's backoff costs a test nothing), then yield."""
+        self.advance(max(0.0, seconds))
+        await asyncio.sleep(0)

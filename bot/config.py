@@ -6,6 +6,7 @@ Secrets are ``SecretStr``: their repr is ``'**********'``, so printing settings 
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -13,12 +14,20 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Plan = Literal["starter", "business", "growth", "enterprise", "unlimited"]
 
+# Telegram's rule for a webhook's secret_token; the health routes share the webhook's server.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_RESERVED_PATHS = frozenset({"/healthz", "/readyz"})
+
 _HINTS: dict[str, str] = {
     "TELEGRAM_BOT_TOKEN": "the token @BotFather gave you, like 123456:ABC-DEF",
     "DEEPVUE_CLIENT_ID": "your Deepvue client id (needed when DEEPVUE_BASE_URL is set)",
     "DEEPVUE_CLIENT_SECRET": "your Deepvue client secret (needed when DEEPVUE_BASE_URL is set)",
     "ADMIN_IDS": "comma-separated numeric Telegram user ids, like 11111,22222",
     "DATABASE_URL": "sqlite:///data/seeding-bot.db or postgresql://user@host/db",
+    "BOT_MODE": "polling or webhook",
+    "WEBHOOK_PATH": "a path like /telegram",
+    "METRICS_PORT": "a TCP port for the Prometheus endpoint, like 9108 (0 turns it off)",
+    "HA_CHECK_INTERVAL_S": "seconds between leadership checks, 0.05 to 5",
 }
 
 
@@ -51,10 +60,38 @@ class Settings(BaseSettings):
     consent_retention_days: Annotated[int, Field(ge=1)] = 2555  # seven years: proof of consent
 
     daily_otp_requests: Annotated[int, Field(ge=1, le=100)] = 5
+    # Field agents: checks per agent per day (IST), how long an invite link works, and how
+    # often the retention sweep runs.
+    agent_daily_checks: Annotated[int, Field(ge=1, le=10_000)] = 200
+    invite_valid_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 48
+    sweep_interval_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 60
     max_concurrent_updates: Annotated[int, Field(ge=1, le=1024)] = 32
     # Telegram's broadcast limit is about 30 messages a second; 0 turns our limiter off
     # (for a local Bot API server, the fake one, or a bot with paid broadcasts).
     telegram_sends_per_second: Annotated[int, Field(ge=0)] = 30
+
+    # How long the vendor client waits to connect and for an answer, in seconds.
+    deepvue_connect_timeout_s: Annotated[float, Field(gt=0, le=120)] = 5.0
+    deepvue_read_timeout_s: Annotated[float, Field(gt=0, le=300)] = 20.0
+    # Circuit breaker: after this many vendor calls in a row find it unavailable or silent, stop
+    # calling it for VENDOR_BREAKER_OPEN_S seconds and tell users at once when to come back.
+    vendor_breaker_failures: Annotated[int, Field(ge=1, le=1000)] = 5
+    vendor_breaker_open_s: Annotated[int, Field(ge=1, le=3600)] = 60
+
+    # How updates arrive: long polling (default), or a webhook that Telegram posts to.
+    bot_mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None  # the public HTTPS URL Telegram posts to
+    webhook_secret: SecretStr | None = None  # Telegram sends it back in a header; required
+    webhook_listen: str = "127.0.0.1"  # behind a TLS-terminating proxy; 0.0.0.0 in a container
+    webhook_port: Annotated[int, Field(ge=0, le=65535)] = 8443
+    webhook_path: str = "/telegram"
+
+    # Prometheus metrics on http://METRICS_HOST:METRICS_PORT/metrics; 0 (the default) is off.
+    metrics_port: Annotated[int, Field(ge=0, le=65535)] = 0
+    metrics_host: str = "127.0.0.1"
+    # High availability (PostgreSQL only): how often a standby tries for leadership and the
+    # leader checks it still holds it. A standby takes over within this plus its start-up.
+    ha_check_interval_s: Annotated[float, Field(ge=0.05, le=5)] = 2.0
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -66,6 +103,18 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("bot_mode", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _webhook_path(cls, value: str) -> str:
+        if not re.fullmatch(r"/[A-Za-z0-9_\-/.]*", value) or value in _RESERVED_PATHS:
+            raise ValueError("must start with / and not be /healthz or /readyz")
         return value
 
     @field_validator("database_url")
@@ -84,9 +133,28 @@ class Settings(BaseSettings):
                 raise ValueError("DEEPVUE_CLIENT_SECRET is required when DEEPVUE_BASE_URL is set")
         return self
 
+    @model_validator(mode="after")
+    def _webhook(self) -> Settings:
+        if self.bot_mode != "webhook":
+            return self
+        if not self.webhook_url or not self.webhook_url.startswith("https://"):
+            raise ValueError("WEBHOOK_URL (an https:// URL) is required when BOT_MODE=webhook")
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not _WEBHOOK_SECRET.fullmatch(secret):
+            raise ValueError(
+                "WEBHOOK_SECRET is required when BOT_MODE=webhook: 1-256 characters of "
+                "A-Z, a-z, 0-9, _ and -"
+            )
+        return self
+
     @property
     def uses_sandbox(self) -> bool:
         return not self.deepvue_base_url
+
+    @property
+    def uses_postgres(self) -> bool:
+        """PostgreSQL store: several instances may share it (leader election, bot/leader.py)."""
+        return self.database_url.startswith(("postgresql://", "postgres://"))
 
     @property
     def effective_plan(self) -> Plan:

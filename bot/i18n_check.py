@@ -44,6 +44,21 @@ SAMPLE_ARGS: dict[str, object] = {
     "checkDays": 180,
     "consentDays": 2555,
     "grievance": "grievance.officer@example-bank.co.in, 1800-000-0000",
+    # field agents and operators
+    "link": "https://t.me/seeding_bot?start=Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0",
+    "label": "Ravi Kumar (Sitapur BC point)",
+    "agent": "5550001",
+    "checks": 12,
+    "first": "9 January 2026",
+    "last": "15 January 2026",
+    "outcome": "active",
+    "percent": "8.3",
+    "errors": 1,
+    "calls": 12,
+    "open": "yes",
+    "consents": 2,
+    "withdrawn": 1,
+    "otps": 3,
 }
 _BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _TAG = re.compile(r"</?([a-zA-Z]+)[^>]*>")

@@ -15,6 +15,7 @@ from bot.i18n import Translator
 from bot.notices import Notices
 from bot.sandbox import Sandbox
 from bot.store.base import Store
+from bot.vendor.breaker import CircuitBreaker
 from bot.vendor.types import SeedingVendor
 
 
@@ -31,6 +32,9 @@ class Services:
     sandbox: bool
     # The in-process sandbox's control object (faults, call counts), when it is the vendor.
     sandbox_control: Sandbox | None = None
+    # The circuit breaker ``vendor`` is wrapped in: its ``state`` for metrics, ``ready()`` for
+    # /readyz, ``inner`` for the client itself (e.g. its pacer).
+    breaker: CircuitBreaker | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 

@@ -43,7 +43,7 @@ async def on_text(turn: Turn, text: str) -> None:
     try:
         session = await turn.services.vendor.initiate_session()
     except VendorError as exc:
-        await outcomes.report_failure(turn, exc.outcome, step=Step.AADHAAR)
+        await outcomes.report_vendor_error(turn, exc, step=Step.AADHAAR)
         return
     turn.services.held.hold(turn.chat_id, state.check_id, check.number)
     received = turn.t("aadhaar-received", masked=mask_last4(state.last4 or ""))

@@ -23,6 +23,9 @@ class Action(StrEnum):
     NEW_CAPTCHA = "c"
     RESEND_OTP = "r"
     CHECK_AGAIN = "g"
+    ASSIST = "s"  # an agent: "Check for a customer"
+    OWN_CHECK = "o"  # an agent: "Check my own number"
+    NEXT_CUSTOMER = "n"  # an agent, after a customer's check: the next one, at once
 
 
 # The step a button's action belongs to (None: valid whatever the step).
@@ -34,7 +37,15 @@ ACTION_STEP: dict[Action, Step | None] = {
     Action.NEW_CAPTCHA: Step.CAPTCHA,
     Action.RESEND_OTP: Step.OTP,
     Action.CHECK_AGAIN: None,
+    Action.ASSIST: None,
+    Action.OWN_CHECK: None,
+    Action.NEXT_CUSTOMER: None,
 }
+
+# Buttons that start a check: valid only while no check is open (else "this step has passed").
+BETWEEN_CHECKS = frozenset(
+    {Action.CHECK_AGAIN, Action.ASSIST, Action.OWN_CHECK, Action.NEXT_CUSTOMER}
+)
 
 
 @dataclass(frozen=True, slots=True)

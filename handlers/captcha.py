@@ -52,7 +52,7 @@ async def fresh(turn: Turn, intro_key: str, **args: object) -> None:
         else:
             image = await vendor.initiate_session()
     except VendorError as exc:
-        await outcomes.report_failure(turn, exc.outcome, step=Step.CAPTCHA)
+        await outcomes.report_vendor_error(turn, exc, step=Step.CAPTCHA)
         return
     await show(turn, image, intro=turn.t(intro_key, **args))
 

@@ -1,18 +1,28 @@
 """Step 2 — the consent notice, before any Aadhaar input (DPDP Act s.5, s.6).
 
 Consent is an "I agree" tap, never a typed number. Every decision is recorded, append-only,
-with the hash of the exact text the user saw (in their language or in English).
+with the hash of the exact text the user saw (in their language or in English). In an assisted
+check the notice is the customer's and the buttons are the agent's attestation of the customer's
+answer, recorded with the agent's id (handlers/agent_view.py).
 """
 
 from __future__ import annotations
 
+import logging
+
+from telegram.error import TelegramError
+
 from bot.domain.flow import Step
 from bot.notices import PURPOSE, RenderedNotice
 from bot.store.base import ConsentRecord
+from handlers import agent_view, outcomes
 from handlers.callbacks import Action
 from handlers.turn import Buttons, Turn, escape
 
 NOTICE_LANGUAGE = "notice_lang"  # FlowState.extra key: the language the notice is shown in
+PENDING = "consent_pending"  # FlowState.extra key: a decision being recorded (_record_once)
+
+log = logging.getLogger(__name__)
 
 
 def render(turn: Turn, language: str) -> RenderedNotice:
@@ -27,12 +37,19 @@ def render(turn: Turn, language: str) -> RenderedNotice:
 
 
 def notice_buttons(turn: Turn, shown_in: str) -> Buttons:
-    rows: list[list[tuple[str, str]]] = [
-        [
-            turn.button("consent-agree-button", Action.AGREE),
-            turn.button("consent-decline-button", Action.DECLINE),
+    rows: list[list[tuple[str, str]]]
+    if agent_view.is_assisted(turn):  # longer labels: one per row
+        rows = [
+            [agent_view.agent_button(turn, "assist-attest-button", Action.AGREE)],
+            [agent_view.agent_button(turn, "assist-declined-button", Action.DECLINE)],
         ]
-    ]
+    else:
+        rows = [
+            [
+                turn.button("consent-agree-button", Action.AGREE),
+                turn.button("consent-decline-button", Action.DECLINE),
+            ]
+        ]
     if turn.language != "en":
         if shown_in == "en":
             own_name = turn.services.translator.t(turn.language, "language-name")
@@ -53,6 +70,8 @@ async def show_notice(turn: Turn) -> None:
     notice = render(turn, turn.language)
     extra = {**turn.state.extra, NOTICE_LANGUAGE: notice.language}
     await turn.save(turn.state.evolve(step=Step.CONSENT, extra=extra))
+    if agent_view.is_assisted(turn):
+        await turn.send(agent_view.agent_t(turn, "assist-notice-instruction"))
     message = await turn.send(notice.text, notice_buttons(turn, notice.language))
     await turn.remember_prompt(message)
 
@@ -64,16 +83,46 @@ async def on_toggle_english(turn: Turn) -> None:
     target = turn.language if shown == "en" else "en"
     notice = render(turn, target)
     await turn.answer_callback()
+    await turn.save(turn.state.evolve(extra={**turn.state.extra, NOTICE_LANGUAGE: notice.language}))
     message = turn.update.effective_message
-    if message is not None:
+    if message is None:
+        return
+    buttons = notice_buttons(turn, notice.language)
+    try:
         await turn.context.bot.edit_message_text(
             notice.text,
             chat_id=turn.chat_id,
             message_id=message.message_id,
             parse_mode="HTML",
-            reply_markup=turn.keyboard(notice_buttons(turn, notice.language)),
+            reply_markup=turn.keyboard(buttons),
         )
-    await turn.save(turn.state.evolve(extra={**turn.state.extra, NOTICE_LANGUAGE: notice.language}))
+    except TelegramError as exc:  # too old to edit, gone, Telegram down: send it anew instead
+        log.info("notice.edit_failed", extra={"error": type(exc).__name__})
+        await turn.remember_prompt(await turn.send(notice.text, buttons))
+        await turn.remove_buttons(message.message_id)
+
+
+async def _record_once(turn: Turn, outcome: str) -> int:
+    """Record this check's decision once, even across a crash.
+
+    The flow row is marked before the record is written. If the process dies after the write
+    and before the check moves on, the user taps again (or the update comes again) and finds
+    the mark: the decision already recorded for this check is reused, not recorded twice. Only
+    that rare path reads the user's records.
+    """
+    state = turn.state
+    assert state is not None
+    if state.extra.get(PENDING) == outcome:
+        for record in reversed(await turn.services.store.consents_for_user(turn.user_id)):
+            if (
+                record.chat_id == turn.chat_id
+                and record.outcome == outcome
+                and record.at >= state.created_at
+                and record.id is not None
+            ):
+                return record.id
+    await turn.save(state.evolve(extra={**state.extra, PENDING: outcome}))
+    return await _record(turn, outcome)
 
 
 async def _record(turn: Turn, outcome: str) -> int:
@@ -91,6 +140,7 @@ async def _record(turn: Turn, outcome: str) -> int:
             purpose=PURPOSE,
             outcome=outcome,
             agent_id=turn.state.agent_id,
+            attestation=agent_view.attestation(turn, outcome),
         )
     )
 
@@ -98,19 +148,22 @@ async def _record(turn: Turn, outcome: str) -> int:
 async def on_agree(turn: Turn) -> None:
     assert turn.state is not None
     notice_message = turn.state.prompt_message_id
-    consent_id = await _record(turn, "given")
-    await turn.save(turn.state.evolve(step=Step.AADHAAR, consent_id=consent_id))
+    consent_id = await _record_once(turn, "given")
+    extra = {k: v for k, v in turn.state.extra.items() if k != PENDING}
+    await turn.save(turn.state.evolve(step=Step.AADHAAR, consent_id=consent_id, extra=extra))
     await turn.answer_callback("consent-recorded")
-    await turn.remove_buttons(notice_message)
     await turn.remember_prompt(await turn.say("consent-recorded", "aadhaar-prompt"))
+    # Last: if the process dies before the prompt is out, the notice's buttons still work
+    # (a second tap then repeats the prompt; see router.on_callback).
+    await turn.remove_buttons(notice_message)
 
 
 async def on_decline(turn: Turn) -> None:
     assert turn.state is not None
-    await _record(turn, "declined")
+    await _record_once(turn, "declined")
     await turn.answer_callback()
     await turn.remove_buttons(turn.state.prompt_message_id)
     await turn.end_check("declined")
     await turn.say(
-        "consent-declined", buttons=[[turn.button("start-again-button", Action.CHECK_AGAIN)]]
+        "consent-declined", buttons=outcomes.again_buttons(turn, "start-again-button")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Message
 
 from bot.domain.flow import Step
-from handlers import consent, prompts
+from handlers import access, agent_view, consent, prompts
 from handlers.callbacks import Action
 from handlers.turn import Buttons, Turn
 
@@ -52,16 +52,19 @@ async def on_pick(turn: Turn, code: str) -> None:
         await turn.answer_callback("stale-button")
         return
     turn.language = code
-    await turn.services.store.set_language(turn.chat_id, code)
+    if not agent_view.is_assisted(turn):  # a customer's language is not the agent's preference
+        await turn.services.store.set_language(turn.chat_id, code)
+        await access.refresh_staff_menu(turn)
     await turn.answer_callback("language-chosen", language=turn.t("language-name"))
-    message = turn.update.effective_message
-    await turn.remove_buttons(message.message_id if message else None)
     state = turn.state
     if state is None:
         await turn.say("language-chosen", "idle-hint", language=turn.t("language-name"))
-        return
-    state = await turn.save(state.evolve(language=code))
-    if state.step is Step.LANGUAGE:
-        await consent.show_notice(turn)
     else:
-        await prompts.reprompt(turn)
+        state = await turn.save(state.evolve(language=code))
+        if state.step is Step.LANGUAGE:
+            await consent.show_notice(turn)
+        else:
+            await prompts.reprompt(turn)
+    # Last: if the process dies before the next prompt is out, the picker still works.
+    message = turn.update.effective_message
+    await turn.remove_buttons(message.message_id if message else None)

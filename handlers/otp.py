@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from bot.domain.aadhaar import mask_last4
-from bot.domain.flow import Step
+from bot.domain.flow import Mode, Step
 from bot.domain.otp import parse_otp
 from bot.domain.outcomes import Outcome
 from bot.domain.policy import (
@@ -31,7 +31,12 @@ RETRYABLE_GENERATE = frozenset(
 
 
 async def daily_cap_reached(turn: Turn) -> bool:
-    """At most N OTP requests per Telegram user per day (IST): no flooding a citizen's phone."""
+    """At most N OTP requests per Telegram user per day (IST): no flooding a citizen's phone.
+
+    Not for an agent's checks for customers: each is a different customer's number, and the
+    agent's own daily cap on checks bounds them instead (handlers/assisted.py)."""
+    if turn.state is not None and turn.state.mode is Mode.ASSISTED:
+        return False
     now = turn.now
     count = await turn.services.store.count_otp_requests(turn.user_id, india_day_start(now))
     if not daily_otp_cap_reached(count, turn.services.limits):
@@ -47,6 +52,14 @@ async def daily_cap_reached(turn: Turn) -> bool:
     return True
 
 
+async def _count_otp_request(turn: Turn) -> None:
+    """Note an OTP request for the user's daily cap. A customer's OTP in an assisted check is
+    not the agent's: counting it would use up the agent's own allowance (and /privacy would
+    show it as theirs), while the agent's daily cap on checks already bounds those."""
+    if turn.state is None or turn.state.mode is not Mode.ASSISTED:
+        await turn.services.store.add_otp_request(turn.user_id, turn.now)
+
+
 async def request_otp(
     turn: Turn, number: str, *, session_id: str | None, captcha_text: str | None
 ) -> None:
@@ -60,8 +73,8 @@ async def request_otp(
     except VendorError as exc:
         if exc.outcome is Outcome.NO_ANSWER:
             # It may have reached UIDAI and sent an SMS: it counts against the daily cap.
-            await turn.services.store.add_otp_request(turn.user_id, turn.now)
-        await _generate_failed(turn, exc.outcome)
+            await _count_otp_request(turn)
+        await _generate_failed(turn, exc)
         return
     turn.services.held.drop(turn.chat_id)  # generate-otp is done: the number is not needed again
     await turn.save(
@@ -73,7 +86,7 @@ async def request_otp(
             wrong_otps=0,
         )
     )
-    await turn.services.store.add_otp_request(turn.user_id, turn.now)
+    await _count_otp_request(turn)
     await turn.remove_buttons(state.prompt_message_id)
     message = await turn.say(
         "otp-sent",
@@ -83,9 +96,12 @@ async def request_otp(
     await turn.remember_prompt(message)
 
 
-async def _generate_failed(turn: Turn, outcome: Outcome) -> None:
+async def _generate_failed(turn: Turn, error: VendorError) -> None:
     assert turn.state is not None
-    if outcome is Outcome.INVALID_CAPTCHA:
+    outcome = error.outcome
+    if outcome is Outcome.CIRCUIT_OPEN:  # nothing was sent: the user may type the captcha later
+        await outcomes.report_paused(turn, error)
+    elif outcome is Outcome.INVALID_CAPTCHA:
         await captcha.on_wrong(turn)
     elif outcome is Outcome.SESSION_EXPIRED:
         await captcha.fresh(turn, "captcha-session-expired")
@@ -129,7 +145,7 @@ async def on_text(turn: Turn, text: str) -> None:
     try:
         seeding = await turn.services.vendor.verify_otp(state.reference_id, code)
     except VendorError as exc:
-        await _verify_failed(turn, exc.outcome, warning)
+        await _verify_failed(turn, exc, warning)
         return
     if warning:
         await turn.say(*warning)
@@ -137,10 +153,13 @@ async def on_text(turn: Turn, text: str) -> None:
     await result.show(turn, seeding)
 
 
-async def _verify_failed(turn: Turn, outcome: Outcome, warning: list[str]) -> None:
+async def _verify_failed(turn: Turn, error: VendorError, warning: list[str]) -> None:
     state = turn.state
     assert state is not None
-    if outcome is Outcome.INVALID_OTP:
+    outcome = error.outcome
+    if outcome is Outcome.CIRCUIT_OPEN:  # nothing was sent: the OTP stays valid
+        await outcomes.report_paused(turn, error, *warning, key="error-paused-otp")
+    elif outcome is Outcome.INVALID_OTP:
         wrong = state.wrong_otps + 1
         limit = turn.services.limits.max_wrong_otps
         if wrong >= limit:

@@ -13,11 +13,14 @@ docs/flow.md has the full state diagram (Mermaid), with every failure edge.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -29,8 +32,23 @@ from telegram.ext import (
 from bot.domain.aadhaar import looks_like_aadhaar
 from bot.domain.flow import Step
 from bot.services import BotContext
-from handlers import aadhaar, captcha, commands, consent, language, otp, prompts
-from handlers.callbacks import ACTION_STEP, NO_CHECK, Action, Callback, decode
+from handlers import (
+    aadhaar,
+    access,
+    agents,
+    assisted,
+    captcha,
+    commands,
+    consent,
+    history,
+    language,
+    otp,
+    outcomes,
+    prompts,
+    reports,
+    rights,
+)
+from handlers.callbacks import ACTION_STEP, BETWEEN_CHECKS, NO_CHECK, Action, Callback, decode
 from handlers.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -38,20 +56,30 @@ log = logging.getLogger(__name__)
 TurnHandler = Callable[[Turn], Awaitable[None]]
 PRIVATE = filters.ChatType.PRIVATE
 
+# Who may use which command: bot/domain/roles.py (checked in _command, for every command).
 COMMANDS: dict[str, TurnHandler] = {
-    "start": commands.start,
+    "start": assisted.start,  # staff choose whose check; invite links enrol
     "cancel": commands.cancel,
     "help": commands.help_,
-    "privacy": commands.privacy,
+    "privacy": rights.privacy,
     "language": commands.change_language,
-    "forget": commands.forget,
+    "forget": rights.forget,
+    "history": history.show,
+    "invite": agents.invite,
+    "agents": agents.list_agents,
+    "revoke": agents.revoke,
+    "stats": reports.stats,
+    "export": reports.export,
 }
 
 
-def _command(handler: TurnHandler) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
+def _command(
+    name: str, handler: TurnHandler
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     async def callback(update: Update, context: BotContext) -> None:
         turn = await Turn.load(update, context)
-        await handler(turn)
+        if await access.allowed(turn, name):
+            await handler(turn)
 
     callback.__doc__ = handler.__doc__
     return callback
@@ -64,9 +92,7 @@ async def _expired(turn: Turn) -> bool:
         return False
     await turn.remove_buttons(state.prompt_message_id)
     await turn.end_check("expired")
-    await turn.say(
-        "check-expired", buttons=[[turn.button("start-again-button", Action.CHECK_AGAIN)]]
-    )
+    await turn.say("check-expired", buttons=outcomes.again_buttons(turn, "start-again-button"))
     return True
 
 
@@ -79,14 +105,13 @@ async def on_message(update: Update, context: BotContext) -> None:
     state = turn.state
     if state is None:
         if text and looks_like_aadhaar(text):
-            await turn.delete_incoming()
-            await turn.say("number-outside-check")
+            await delete_sensitive(turn, "number-outside-check", kept=("idle-hint",))
         else:
             await turn.say("idle-hint")
         return
     if await _expired(turn):
-        if text and looks_like_aadhaar(text):
-            await turn.delete_incoming()
+        if text and looks_like_aadhaar(text) and not await turn.delete_incoming():
+            await turn.say("aadhaar-delete-failed")
         return
     if text is not None:
         await _on_text(turn, state.step, text)
@@ -95,15 +120,19 @@ async def on_message(update: Update, context: BotContext) -> None:
 
 
 async def _on_text(turn: Turn, step: Step, text: str) -> None:
-    if step is Step.AADHAAR:
+    if step is Step.AADHAAR or (step is Step.CAPTCHA and looks_like_aadhaar(text)):
+        # At the captcha a number is the number typed again (after a restart, or corrected):
+        # deleted first like any, never sent to the vendor as a captcha.
         await aadhaar.on_text(turn, text)
     elif step is Step.CAPTCHA:
         await captcha.on_text(turn, text)
     elif step is Step.OTP:
         await otp.on_text(turn, text)
     elif looks_like_aadhaar(text):  # typing a number is not consent
-        await turn.delete_incoming()
-        await turn.say("hint-consent-number" if step is Step.CONSENT else "number-outside-check")
+        if step is Step.CONSENT:
+            await delete_sensitive(turn, "hint-consent-number", kept=("hint-consent",))
+        else:
+            await delete_sensitive(turn, "number-outside-check", kept=(prompts.STEP_HINTS[step],))
     else:
         await turn.say(prompts.STEP_HINTS[step])
 
@@ -111,9 +140,11 @@ async def _on_text(turn: Turn, step: Step, text: str) -> None:
 async def _on_other(turn: Turn, step: Step) -> None:
     """A sticker, photo, voice note, document… A photo at the Aadhaar or OTP step may show the
     card or the SMS: it is deleted like a typed number would be."""
-    if step in (Step.AADHAAR, Step.OTP):
-        await turn.delete_incoming()
-        await turn.say("hint-aadhaar-media" if step is Step.AADHAAR else "hint-otp")
+    if step is Step.AADHAAR:
+        await delete_sensitive(turn, "hint-aadhaar-media", kept=("hint-aadhaar",))
+        return
+    if step is Step.OTP:
+        await delete_sensitive(turn, "hint-otp", kept=("hint-otp",))
         return
     await turn.say(prompts.STEP_HINTS[step])
 
@@ -126,18 +157,37 @@ async def on_edited(update: Update, context: BotContext) -> None:
     text = message.text if message else None
     sensitive = turn.state is not None and turn.state.step in (Step.AADHAAR, Step.OTP)
     if sensitive or (text and looks_like_aadhaar(text)):
-        await turn.delete_incoming()
-    await turn.say("edited-ignored")
+        await delete_sensitive(turn, "edited-ignored", kept=("edited-ignored",))
+    else:
+        await turn.say("edited-ignored")
+
+
+async def delete_sensitive(turn: Turn, key: str, *, kept: tuple[str, ...]) -> None:
+    """Delete the user's message, which may show an Aadhaar number or OTP, and say ``key``;
+    if it could not be deleted, say ``kept`` after asking them to delete it themselves."""
+    if await turn.delete_incoming():
+        await turn.say(key)
+    else:
+        await turn.say("aadhaar-delete-failed", *kept)
 
 
 async def on_callback(update: Update, context: BotContext) -> None:
-    """An inline button. Stale, forged and garbage payloads all get "this step has passed"."""
+    """An inline button. Stale, forged and garbage payloads all get "this step has passed"; a
+    button of the open check whose step has passed also gets that step's question again (after
+    a restart, or a double tap, the user may still hold one)."""
     query = update.callback_query
     assert query is not None
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:  # our buttons live in private chats only
+        with contextlib.suppress(TelegramError):
+            await query.answer()
+        return
     turn = await Turn.load(update, context)
     callback = decode(query.data)
     if callback is None or not _is_current(turn, callback):
         await turn.answer_callback("stale-button")
+        if callback is not None and _of_open_check(turn, callback) and not await _expired(turn):
+            await prompts.reprompt(turn)
         return
     if await _expired(turn):
         await turn.answer_callback()
@@ -145,9 +195,23 @@ async def on_callback(update: Update, context: BotContext) -> None:
     await _dispatch_button(turn, callback)
 
 
+def _of_open_check(turn: Turn, callback: Callback) -> bool:
+    state = turn.state
+    return state is not None and callback.check_id == state.check_id and _own(turn)
+
+
+def _own(turn: Turn) -> bool:
+    """The tap is the chat's own user's, and so is the open check. In a private chat the user
+    is the chat: another user's tap can only be a forged update."""
+    owner = turn.state.user_id if turn.state else turn.chat_id
+    return turn.user_id == turn.chat_id == owner
+
+
 def _is_current(turn: Turn, callback: Callback) -> bool:
     state = turn.state
-    if callback.action is Action.CHECK_AGAIN:
+    if not _own(turn):
+        return False
+    if callback.action in BETWEEN_CHECKS:
         return state is None
     if state is None:
         return callback.action is Action.LANGUAGE and callback.check_id == NO_CHECK
@@ -174,6 +238,10 @@ async def _dispatch_button(turn: Turn, callback: Callback) -> None:
     elif action is Action.CHECK_AGAIN:
         await turn.answer_callback()
         await language.begin(turn)
+    elif action in (Action.ASSIST, Action.OWN_CHECK):
+        await assisted.on_choice(turn, action)
+    elif action is Action.NEXT_CUSTOMER:
+        await assisted.next_customer(turn)
 
 
 async def in_group(update: Update, context: BotContext) -> None:
@@ -181,13 +249,15 @@ async def in_group(update: Update, context: BotContext) -> None:
     turn = await Turn.load(update, context)
     message = update.effective_message
     if message is not None and message.text and looks_like_aadhaar(message.text):
-        await turn.delete_incoming()  # works only where the bot is an admin; try anyway
-    await turn.say("group-refused")
+        # Works only where the bot is an admin; try anyway.
+        await delete_sensitive(turn, "group-refused", kept=("group-refused",))
+    else:
+        await turn.say("group-refused")
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     for name, handler in COMMANDS.items():
-        application.add_handler(CommandHandler(name, _command(handler), filters=PRIVATE))
+        application.add_handler(CommandHandler(name, _command(name, handler), filters=PRIVATE))
     group_start = CommandHandler(list(COMMANDS), in_group, filters=~PRIVATE)
     application.add_handler(group_start)
     application.add_handler(

@@ -18,8 +18,9 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, TelegramError
 
+from bot import metrics
 from bot.domain.flow import FlowState, Mode, Step
 from bot.services import BotContext, Services
 from bot.store.base import CheckRecord
@@ -44,6 +45,9 @@ class Turn:
     user_id: int
     language: str
     state: FlowState | None
+    # The check this turn ended, if any: what follows its end (the "Check another number" or
+    # "Next customer" button) depends on what kind of check it was.
+    ended: FlowState | None = None
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -149,10 +153,11 @@ class Turn:
             return True
         try:
             return bool(await self.context.bot.delete_message(self.chat_id, message.message_id))
-        except (BadRequest, Forbidden) as exc:
-            log.warning("message.delete_failed", extra={"error": type(exc).__name__})
-            return False
         except TelegramError as exc:
+            # "Not found": already gone (the user deleted it, or a delete whose answer was lost
+            # was sent again). Anything else (too old, no rights, Telegram down): still there.
+            if isinstance(exc, BadRequest) and "not found" in exc.message.lower():
+                return True
             log.warning("message.delete_failed", extra={"error": type(exc).__name__})
             return False
 
@@ -165,6 +170,7 @@ class Turn:
         self, step: Step, *, mode: Mode = Mode.SELF, agent_id: int | None = None
     ) -> FlowState:
         now = self.now
+        metrics.check_started(mode.value)
         return FlowState(
             chat_id=self.chat_id,
             user_id=self.user_id,
@@ -205,8 +211,10 @@ class Turn:
         self.services.held.drop(self.chat_id)
         if state is None:
             return
+        metrics.check_finished(outcome)
         await self.services.store.delete_flow(self.chat_id)
         self.state = None
+        self.ended = state
         if state.consent_id is None and outcome != "declined":
             return  # nothing was checked: nothing for the operator's log
         duration = int((self.now - state.created_at).total_seconds() * 1000)

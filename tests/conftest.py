@@ -2,8 +2,9 @@
 
 ``leak_guard`` runs around the whole session: it records every log record (raw, before any
 redaction, at DEBUG) and, when the session ends, searches those records and every SQLite file
-the tests left (``*.db``, ``-wal``, ``-shm``) for the Aadhaar numbers and OTPs the tests typed.
-A find fails the run.
+the tests left (``*.db``, ``-wal``, ``-shm``) for the Aadhaar numbers and OTPs the tests typed,
+and the log records also for the secrets in ``SECRET_STRINGS`` (bot token, webhook secret,
+vendor client secret). A find fails the run.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from pathlib import Path
 import pytest
 
 from bot.logging_setup import JsonFormatter, quiet_noisy_loggers
-from tests.harness import ALL_TEST_NUMBERS, TYPED_OTPS, Harness, running_harness
+from tests.harness import (
+    ALL_TEST_NUMBERS,
+    SECRET_STRINGS,
+    TYPED_OTPS,
+    Harness,
+    running_harness,
+)
+from tests.staff import staffed_fixture  # noqa: F401 - the ``staffed`` fixture: an admin's harness
 
 
 class _Recorder(logging.Handler):
@@ -34,7 +42,7 @@ def find_secrets(haystack: bytes | str) -> list[str]:
     """The typed secrets found in ``haystack``. An OTP counts only as a token of its own, not
     as the microseconds of a timestamp (".123456") or a piece of a longer hex or digit run."""
     text = haystack.decode("latin-1") if isinstance(haystack, bytes) else haystack
-    found = [number for number in ALL_TEST_NUMBERS_BOTH_WAYS if number in text]
+    found = [secret for secret in (*ALL_TEST_NUMBERS_BOTH_WAYS, *SECRET_STRINGS) if secret in text]
     return found + [
         otp for otp in TYPED_OTPS if re.search(rf"(?<![0-9A-Fa-f.]){otp}(?![0-9A-Fa-f])", text)
     ]
@@ -61,7 +69,7 @@ def leak_guard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
             found = find_secrets(path.read_bytes())
             if found:
                 leaks.append(f"{path.relative_to(base)}: {found}")
-    assert not leaks, "Aadhaar numbers or OTPs leaked:\n" + "\n".join(leaks)
+    assert not leaks, "Aadhaar numbers, OTPs or secrets leaked:\n" + "\n".join(leaks)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.flow import FlowState, Mode, Step
-from bot.store.base import CheckRecord, ConsentRecord, Store
+from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, PersonalData, Store
 from bot.store.factory import open_store, store_for
 from bot.store.migrate import load_migrations
 from bot.store.postgres import PostgresStore
@@ -283,6 +283,145 @@ async def test_checks_between_is_half_open_and_ordered(store: Store) -> None:
     assert await store.checks_between(T0 + timedelta(hours=9), T0 + timedelta(hours=10)) == []
 
 
+# --- agents, invites, per-agent queries ---
+
+TOKEN_A, TOKEN_B = "a1" * 32, "b2" * 32  # stand-ins for SHA-256 hex digests of invite tokens
+
+
+def invite(token: str = TOKEN_A, **changes: object) -> Invite:
+    record = Invite(
+        token_sha256=token,
+        created_by=11,
+        created_at=T0,
+        expires_at=T0 + timedelta(hours=48),
+        label="Ravi (Sitapur BC point)",
+    )
+    return replace(record, **changes)  # type: ignore[arg-type]
+
+
+async def test_invite_redeems_once_and_enrols(store: Store) -> None:
+    await store.create_invite(invite())
+    at = T0 + timedelta(hours=1)
+
+    agent = await store.redeem_invite(TOKEN_A, 5550001, at)
+
+    assert agent == Agent(5550001, at, 11, "Ravi (Sitapur BC point)")
+    assert agent is not None and agent.active
+    assert_utc(agent.enrolled_at)
+    assert await store.get_agent(5550001) == agent
+    assert await store.redeem_invite(TOKEN_A, 5550002, at) is None  # single use
+    assert await store.redeem_invite(TOKEN_A, 5550001, at) is None  # even by the same person
+    assert await store.redeem_invite(TOKEN_B, 5550002, at) is None  # unknown token
+    assert await store.get_agent(5550002) is None
+
+
+async def test_expired_invite_is_refused(store: Store) -> None:
+    await store.create_invite(invite(expires_at=T0 + timedelta(hours=1)))
+
+    assert await store.redeem_invite(TOKEN_A, 5550001, T0 + timedelta(hours=1)) is None
+    assert await store.get_agent(5550001) is None
+    # not used up by the refused attempt: it is still simply expired
+    assert await store.redeem_invite(TOKEN_A, 5550001, T0 + timedelta(minutes=59)) is not None
+
+
+async def test_invite_stores_only_a_hash(store: Store, backend: Backend) -> None:
+    with pytest.raises(Exception):  # noqa: B017 - each driver raises its own check violation
+        await store.create_invite(invite(token="not-a-sha256-digest"))
+    await store.create_invite(invite())
+    assert await backend.raw("SELECT count(*) FROM invites") == 1
+
+
+async def test_agents_list_revoke_and_reenrol(store: Store) -> None:
+    await store.create_invite(invite(TOKEN_A))
+    await store.create_invite(invite(TOKEN_B, created_by=12, label=None))
+    first = await store.redeem_invite(TOKEN_A, 5550001, T0 + timedelta(minutes=1))
+    second = await store.redeem_invite(TOKEN_B, 5550002, T0 + timedelta(minutes=2))
+    assert await store.list_agents() == [first, second]
+
+    assert await store.revoke_agent(5550001, by=11, at=T0 + timedelta(hours=2)) is True
+    assert await store.revoke_agent(5550001, by=11, at=T0 + timedelta(hours=3)) is False
+    assert await store.revoke_agent(5550009, by=11, at=T0) is False  # never an agent
+
+    assert await store.list_agents() == [second]
+    revoked = await store.get_agent(5550001)
+    assert revoked is not None and not revoked.active
+    assert (revoked.revoked_at, revoked.revoked_by) == (T0 + timedelta(hours=2), 11)
+    assert await store.list_agents(include_revoked=True) == [revoked, second]
+
+    await store.create_invite(invite("c3" * 32, created_by=12, label="Ravi again"))
+    again = await store.redeem_invite("c3" * 32, 5550001, T0 + timedelta(days=1))
+    assert again == Agent(5550001, T0 + timedelta(days=1), 12, "Ravi again")
+
+
+async def test_checks_by_agent_newest_first_and_counted(store: Store) -> None:
+    for minutes in (0, 30, 60, 90):
+        await store.log_check(check(5550001, T0 + timedelta(minutes=minutes), agent_id=99))
+    await store.log_check(check(5550002, T0 + timedelta(minutes=45), agent_id=98))
+    await store.log_check(check(99, T0 + timedelta(minutes=50)))  # the agent's own check
+
+    last = await store.checks_by_agent(99, limit=3)
+
+    assert [c.at for c in last] == [T0 + timedelta(minutes=m) for m in (90, 60, 30)]
+    assert all(c.agent_id == 99 and c.id is not None for c in last)
+    assert await store.checks_by_agent(97, limit=20) == []
+    assert await store.count_agent_checks(99, T0 + timedelta(minutes=30)) == 3  # inclusive
+    assert await store.count_agent_checks(98, T0) == 1
+    assert await store.count_agent_checks(97, T0) == 0
+
+
+async def test_personal_data_counts(store: Store) -> None:
+    agent, citizen = 99, 7
+    assert await store.personal_data(citizen, citizen) == PersonalData(
+        False, None, 0, 0, 0, 0, 0
+    )
+    await store.save_flow(minimal_state(citizen))
+    await store.set_language(citizen, "ta")
+    await store.add_otp_request(citizen, T0)
+    await store.log_check(check(citizen, T0))
+    await store.log_check(check(citizen, T0, outcome="declined"))
+    await store.record_consent(consent(citizen, T0))
+    await store.record_consent(consent(citizen, T0, outcome="declined"))
+    await store.log_check(check(agent, T0, agent_id=agent))  # run for a customer
+    await store.record_consent(consent(agent, T0, agent_id=agent, attestation="agreed"))
+
+    assert await store.personal_data(citizen, citizen) == PersonalData(
+        open_check=True,
+        language="ta",
+        checks=2,
+        consents=2,
+        consents_withdrawn=0,
+        otp_requests=1,
+        assisted_checks=0,
+    )
+    assert await store.personal_data(agent, agent) == PersonalData(
+        False, None, 0, 0, 0, 0, assisted_checks=1
+    )
+    await store.forget_user(citizen, citizen, T0 + timedelta(days=1))
+    assert await store.personal_data(citizen, citizen) == PersonalData(
+        False, None, 0, consents=2, consents_withdrawn=2, otp_requests=0, assisted_checks=0
+    )
+
+
+async def test_forget_keeps_what_an_agent_ran_for_customers(store: Store) -> None:
+    agent = 99
+    own = check(agent, T0)  # the agent's own self-service check
+    for_customer = check(agent, T0 + timedelta(minutes=1), agent_id=agent, last4="1096")
+    await store.log_check(own)
+    await store.log_check(for_customer)
+    own_consent = await store.record_consent(consent(agent, T0))
+    attested = await store.record_consent(
+        consent(agent, T0, agent_id=agent, attestation="customer agreed")
+    )
+    at = T0 + timedelta(days=1)
+
+    await store.forget_user(agent, agent, at)
+
+    logged = await store.checks_between(T0, T0 + timedelta(days=2))
+    assert [replace(c, id=None) for c in logged] == [for_customer]
+    kept = {c.id: c.withdrawn_at for c in await store.consents_for_user(agent)}
+    assert kept == {own_consent: at, attested: None}
+
+
 # --- retention ---
 
 
@@ -297,12 +436,15 @@ async def test_sweep_deletes_expired_flows_and_old_records(store: Store) -> None
     await store.log_check(check(7, now - timedelta(days=1)))
     await store.record_consent(consent(7, now - timedelta(days=20)))
     kept_consent = await store.record_consent(consent(7, now - timedelta(days=2)))
+    await store.create_invite(invite(TOKEN_A, expires_at=now))  # expired: swept
+    await store.create_invite(invite(TOKEN_B, expires_at=now + timedelta(seconds=1)))
 
     deleted = await store.sweep(
         now, checks_before=now - timedelta(days=5), consents_before=now - timedelta(days=5)
     )
 
-    assert deleted == 5
+    assert deleted == 6
+    assert await store.redeem_invite(TOKEN_B, 5, now) is not None
     assert [await store.get_flow(c) is not None for c in (1, 2, 3)] == [False, False, True]
     assert await store.count_otp_requests(7, T0) == 1
     assert len(await store.checks_between(T0, now)) == 1

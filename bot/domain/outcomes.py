@@ -18,4 +18,5 @@ class Outcome(StrEnum):
     UPSTREAM_UNAVAILABLE = "upstream_unavailable"  # 5xx, SOURCE_FAILURE, connection failures
     NO_ANSWER = "no_answer"  # read timeout: the request may have reached the vendor
     CREDENTIALS_REJECTED = "credentials_rejected"
+    CIRCUIT_OPEN = "circuit_open"  # not called: too many recent failures (bot/vendor/breaker.py)
     UNKNOWN = "unknown"

@@ -23,6 +23,8 @@ class Limits:
     # captcha; this many times, then the check ends.
     max_generate_attempts: int = 3
     daily_otp_requests: int = 5
+    # Checks one agent may run for customers per day (IST): abuse of an agent account is bounded.
+    agent_daily_checks: int = 200
     # A check that nobody touches for this long is over (and swept).
     idle_expiry: timedelta = timedelta(minutes=30)
 
@@ -63,3 +65,7 @@ def next_india_midnight(now: datetime) -> datetime:
 
 def daily_otp_cap_reached(requests_today: int, limits: Limits) -> bool:
     return requests_today >= limits.daily_otp_requests
+
+
+def agent_daily_cap_reached(checks_today: int, limits: Limits) -> bool:
+    return checks_today >= limits.agent_daily_checks

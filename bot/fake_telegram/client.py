@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from bot.fake_telegram.server import BotEvent, BotMessage, ChatType, JSONDict
+from bot.fake_telegram.server import BotEvent, BotMessage, ChatType, FeedEvent, JSONDict
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDone:
+    """The outcome of one action of a :meth:`FakeTelegramClient.batch`: its result (a message
+    id, a callback query id...) and the fake's monotonic time when it was queued, or the
+    fake's description of why it was refused."""
+
+    result: Any = None
+    at: float = 0.0
+    error: str | None = None
 
 
 class FakeTelegramClient:
@@ -170,6 +182,26 @@ class FakeTelegramClient:
                     return event.message
             if not events:
                 raise TimeoutError(f"no new bot message in chat {chat_id} in {timeout} s")
+
+    async def batch(self, actions: Sequence[tuple[str, Mapping[str, Any]]]) -> list[ActionDone]:
+        """Runs user-side actions (``("send_text", {"chat_id": 1, "text": "/start"})``,
+        ``("press", {...})``...) in order in one request: the fast path for many users."""
+        body = {"actions": [{"action": name, "args": dict(args)} for name, args in actions]}
+        done = await self._call("batch", body)
+        return [ActionDone(d.get("result"), d.get("at", 0.0), d.get("error")) for d in done]
+
+    async def feed(
+        self,
+        after: int = 0,
+        *,
+        timeout: float = 0.0,  # noqa: ASYNC109 - a long-poll wait sent to the server
+        limit: int = 10_000,
+    ) -> list[FeedEvent]:
+        """Compact events of every chat with seq above ``after``; with a ``timeout``, waits
+        until there is at least one."""
+        body = {"after": after, "timeout": timeout, "limit": limit}
+        found = await self._call("feed", body, wait=timeout)
+        return [FeedEvent.from_json(e) for e in found]
 
     async def fail_next(
         self,

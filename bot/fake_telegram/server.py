@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import bisect
 import contextlib
 import io
 import itertools
@@ -71,7 +72,7 @@ _BACKLOG = 2048
 _MAX_TEXT = 4096  # the real limits, counted after entity parsing (in UTF-16 code units)
 _MAX_CAPTION = 1024
 _MAX_CONTROL_WAIT = 60.0
-_CONTROL_READS = frozenset({"messages", "events", "calls", "state"})
+_CONTROL_READS = frozenset({"messages", "events", "calls", "state", "feed"})
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
     "same as a current content and reply markup of the message"
@@ -283,6 +284,7 @@ class BotEvent:
     chat_id: int
     type: EventType
     message: BotMessage
+    at: float = 0.0  # the fake's time.monotonic() when it was recorded (benchmarks' latency)
 
     def to_json(self) -> JSONDict:
         return {
@@ -290,6 +292,7 @@ class BotEvent:
             "chat_id": self.chat_id,
             "type": self.type,
             "message": self.message.to_json(),
+            "at": self.at,
         }
 
     @classmethod
@@ -299,6 +302,62 @@ class BotEvent:
             chat_id=data["chat_id"],
             type=data["type"],
             message=BotMessage.from_json(data["message"]),
+            at=data.get("at", 0.0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEvent:
+    """A compact :class:`BotEvent` of any chat, for driving many users at once (benchmarks):
+    no photo bytes or raw JSON, only what a scripted user reacts to."""
+
+    seq: int
+    chat_id: int
+    message_id: int
+    type: EventType
+    kind: MessageKind
+    text: str
+    buttons: list[str]  # every button's data, row by row
+    at: float
+
+    @classmethod
+    def of(cls, event: BotEvent) -> FeedEvent:
+        message = event.message
+        buttons = [button.data for row in message.buttons for button in row]
+        return cls(
+            event.seq,
+            event.chat_id,
+            message.message_id,
+            event.type,
+            message.kind,
+            message.text,
+            buttons,
+            event.at,
+        )
+
+    def to_json(self) -> JSONDict:
+        return {
+            "seq": self.seq,
+            "chat_id": self.chat_id,
+            "message_id": self.message_id,
+            "type": self.type,
+            "kind": self.kind,
+            "text": self.text,
+            "buttons": self.buttons,
+            "at": self.at,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FeedEvent:
+        return cls(
+            data["seq"],
+            data["chat_id"],
+            data["message_id"],
+            data["type"],
+            data["kind"],
+            data["text"],
+            list(data["buttons"]),
+            data["at"],
         )
 
 
@@ -1306,6 +1365,8 @@ class FakeTelegram:
         self._changed = _Pulse()
         self._updates_pulse = _Pulse()
         self._chat_pulses: dict[int, _Pulse] = {}
+        self._feed: list[BotEvent] = []  # every chat's events, in seq order (the /_fake/feed)
+        self._feed_pulse = _Pulse()
         self._closing = False
         # Serving.
         self._server: _Server | None = None
@@ -1419,6 +1480,7 @@ class FakeTelegram:
         self._closing = True
         self._changed.fire()
         self._updates_pulse.fire()
+        self._feed_pulse.fire()
         for pulse in self._chat_pulses.values():
             pulse.fire()
 
@@ -2276,8 +2338,11 @@ class FakeTelegram:
     def _record(self, chat: _Chat, kind: EventType, shown: BotMessage) -> None:
         chat.transcript[shown.message_id] = shown
         self._event_seq += 1
-        chat.events.append(BotEvent(self._event_seq, chat.id, kind, shown))
+        event = BotEvent(self._event_seq, chat.id, kind, shown, time.monotonic())
+        chat.events.append(event)
+        self._feed.append(event)
         self._chat_pulse(chat.id).fire()
+        self._feed_pulse.fire()
         self._changed.fire()
 
     # ---- the control surface (/_fake/...) -------------------------------------------------
@@ -2291,6 +2356,12 @@ class FakeTelegram:
         parameters or a POST body: messages (chat_id, after=<message_id>, timeout: long poll
         until there is a newer bot message), events (chat_id, after=<seq>, timeout), calls
         (method), state. Answers {"ok": true, "result": ...} or 400 with a description.
+
+        The fast path for driving many users (benchmarks): ``batch`` ({"actions": [{"action":
+        "send_text", "args": {...}}, ...]}) runs user-side actions in order and answers, for
+        each, {"result": ..., "at": <fake's monotonic time>} or {"error": description};
+        ``feed`` (after=<seq>, timeout, limit) long-polls the compact events of every chat
+        (``FeedEvent``), so one request serves a thousand users.
         """
         action = request.path_params["action"]
         if request.method == "GET" and action not in _CONTROL_READS:
@@ -2363,7 +2434,41 @@ class FakeTelegram:
         async def press(args: JSONDict) -> str:
             return await self.press(**args)
 
+        user_actions = {
+            "send_text": send_text,
+            "send_sticker": send_sticker,
+            "send_photo": send_photo,
+            "send_edited_text": send_edited_text,
+            "press": press,
+        }
+
+        async def batch(args: JSONDict) -> list[JSONDict]:
+            done: list[JSONDict] = []
+            for item in args["actions"]:
+                handler = user_actions.get(str(item.get("action")))
+                try:
+                    if handler is None:
+                        raise ValueError(f"not a user action: {item.get('action')!r}")
+                    result = await handler(dict(item.get("args") or {}))
+                except (TypeError, ValueError, KeyError) as error:
+                    done.append({"error": str(error)})
+                else:
+                    done.append({"result": result, "at": time.monotonic()})
+            return done
+
+        async def feed(args: JSONDict) -> list[JSONDict]:
+            after, limit = int(args.get("after", 0)), int(args.get("limit", 10_000))
+
+            def newer() -> list[BotEvent]:
+                start = bisect.bisect_right(self._feed, after, key=lambda e: e.seq)
+                return self._feed[start : start + limit]
+
+            found = await self._until(self._feed_pulse, newer, _wait_arg(args))
+            return [FeedEvent.of(e).to_json() for e in found]
+
         return {
+            "batch": batch,
+            "feed": feed,
             "send_text": send_text,
             "send_sticker": send_sticker,
             "send_photo": send_photo,

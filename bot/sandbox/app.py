@@ -45,6 +45,7 @@ from bot.clock import Clock
 from bot.sandbox.captcha import random_captcha_text, render_captcha
 from bot.sandbox.config import SandboxConfig
 from bot.sandbox.fixtures import INVALID_AADHAAR, Fixture, Seeding, VendorError, outcome_for
+from bot.sandbox.transport import ConnectFaults
 
 EndpointName = Literal[
     "authorize", "initiate-session", "reload-captcha", "generate-otp", "verify-otp"
@@ -184,6 +185,9 @@ class Sandbox:
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
         self._references: OrderedDict[str, _Reference] = OrderedDict()
         self._faults: list[FaultSpec] = []
+        # Connection refused / connect timeout: applied by the in-process SandboxTransport only
+        # (an ASGI app cannot refuse a connection), never over HTTP.
+        self.connect_faults = ConnectFaults()
         self._fixture_attempts: Counter[str] = Counter()
         self._rate_window = (0, 0)  # (clock second, calls in it)
         self._handlers: dict[EndpointName, Callable[[Call], Response]] = {

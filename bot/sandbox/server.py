@@ -52,7 +52,7 @@ async def serving(app: Starlette, host: str = "127.0.0.1", port: int = 0) -> Asy
     try:
         await server.startup()
     except SystemExit as exc:  # uvicorn exits the process when it cannot bind
-        raise OSError(f"sandbox could not listen on {host}:{port}") from exc
+        raise OSError(f"could not listen on {host}:{port}") from exc
     try:
         bound_port = server.servers[0].sockets[0].getsockname()[1]
         yield f"http://{host}:{bound_port}"

@@ -23,14 +23,17 @@ from typing import Any
 import asyncpg
 
 from bot.domain.flow import FlowState
-from bot.store.base import CheckRecord, ConsentRecord
+from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, PersonalData
 from bot.store.migrate import Migration, load_migrations, migrate
 from bot.store.rows import (
     OTP_REQUEST_RETENTION,
+    agent_queries,
     dollar,
     from_aware,
     insert_sql,
     make_codecs,
+    personal_data_from_row,
+    personal_data_sql,
     require_utc,
     select_sql,
     upsert_sql,
@@ -38,6 +41,7 @@ from bot.store.rows import (
 
 _CODECS = make_codecs(encode_time=require_utc, decode_time=from_aware)
 _FLOW, _CONSENT, _CHECK = _CODECS.flow, _CODECS.consent, _CODECS.check
+_AGENT, _INVITE = _CODECS.agent, _CODECS.invite
 
 _SAVE_FLOW = upsert_sql("flows", _FLOW.columns, "chat_id", dollar)
 _GET_FLOW = select_sql("flows", _FLOW.columns, "chat_id = $1")
@@ -45,23 +49,43 @@ _INSERT_CONSENT = insert_sql("consents", _CONSENT.insert_columns, dollar) + " RE
 _CONSENTS_FOR_USER = select_sql("consents", _CONSENT.columns, "user_id = $1", "at, id")
 _INSERT_CHECK = insert_sql("check_log", _CHECK.insert_columns, dollar)
 _CHECKS_BETWEEN = select_sql("check_log", _CHECK.columns, "at >= $1 AND at < $2", "at, id")
+_AGENTS = agent_queries(_CODECS, dollar)
+# Redemption as one statement: use the invite (only if unused and unexpired), then enrol or
+# re-activate the agent with the invite's label. $1 token hash, $2 user, $3 at.
+_REDEEM = f"""
+WITH used AS (
+    UPDATE invites SET used_at = $3, used_by = $2
+    WHERE token_sha256 = $1 AND used_at IS NULL AND expires_at > $3
+    RETURNING created_by, label
+)
+INSERT INTO agents (user_id, enrolled_at, invited_by, label, revoked_at, revoked_by)
+SELECT $2, $3, created_by, label, NULL, NULL FROM used
+ON CONFLICT (user_id) DO UPDATE SET enrolled_at = excluded.enrolled_at,
+    invited_by = excluded.invited_by, label = excluded.label, revoked_at = NULL, revoked_by = NULL
+RETURNING {", ".join(_AGENT.columns)}
+"""  # noqa: S608 - column names are code constants
+_PERSONAL_DATA = personal_data_sql("$1", "$2")
 
 # Erasure as one statement (data-modifying CTEs): atomic, one round trip. $1 user, $2 chat, $3 at.
+# Rows with an agent_id are checks the user ran as an agent for customers, and those customers'
+# attested consents: the customers' records, not the agent's, so they stay.
 _FORGET = """
 WITH flows_gone AS (DELETE FROM flows WHERE chat_id = $2),
      prefs_gone AS (DELETE FROM chat_prefs WHERE chat_id = $2),
      otps_gone AS (DELETE FROM otp_requests WHERE user_id = $1),
-     checks_gone AS (DELETE FROM check_log WHERE user_id = $1)
-UPDATE consents SET withdrawn_at = $3 WHERE user_id = $1 AND withdrawn_at IS NULL
+     checks_gone AS (DELETE FROM check_log WHERE user_id = $1 AND agent_id IS NULL)
+UPDATE consents SET withdrawn_at = $3
+WHERE user_id = $1 AND agent_id IS NULL AND withdrawn_at IS NULL
 """
 
 # Retention as one statement. $1 now, $2 OTP cut-off, $3 check-log cut-off, $4 consent cut-off.
 _SWEEP = """
 WITH f AS (DELETE FROM flows WHERE expires_at <= $1 RETURNING 1),
+     i AS (DELETE FROM invites WHERE expires_at <= $1 RETURNING 1),
      o AS (DELETE FROM otp_requests WHERE at < $2 RETURNING 1),
      c AS (DELETE FROM check_log WHERE at < $3 RETURNING 1),
      k AS (DELETE FROM consents WHERE at < $4 RETURNING 1)
-SELECT (SELECT count(*) FROM f) + (SELECT count(*) FROM o)
+SELECT (SELECT count(*) FROM f) + (SELECT count(*) FROM i) + (SELECT count(*) FROM o)
      + (SELECT count(*) FROM c) + (SELECT count(*) FROM k)
 """
 
@@ -192,7 +216,53 @@ class PostgresStore:
         rows = await self._pool.fetch(_CHECKS_BETWEEN, require_utc(start), require_utc(end))
         return [_CHECK.from_row(r) for r in rows]
 
+    async def checks_by_agent(self, agent_id: int, limit: int) -> list[CheckRecord]:
+        """The agent's last ``limit`` checks, newest first."""
+        rows = await self._pool.fetch(_AGENTS.checks_by_agent, agent_id, limit)
+        return [_CHECK.from_row(r) for r in rows]
+
+    async def count_agent_checks(self, agent_id: int, since: datetime) -> int:
+        value = await self._pool.fetchval(
+            "SELECT count(*) FROM check_log WHERE agent_id = $1 AND at >= $2",
+            agent_id,
+            require_utc(since),
+        )
+        return int(value)
+
+    # --- agents and invites ---
+
+    async def create_invite(self, invite: Invite) -> None:
+        await self._pool.execute(_AGENTS.insert_invite, *_INVITE.params(invite))
+
+    async def redeem_invite(self, token_sha256: str, user_id: int, at: datetime) -> Agent | None:
+        """Use the invite and enrol in one statement, committed synchronously."""
+        async with self._pool.acquire() as conn, _durable_transaction(conn):
+            row = await conn.fetchrow(_REDEEM, token_sha256, user_id, require_utc(at))
+        return None if row is None else _AGENT.from_row(row)
+
+    async def get_agent(self, user_id: int) -> Agent | None:
+        row = await self._pool.fetchrow(_AGENTS.get_agent, user_id)
+        return None if row is None else _AGENT.from_row(row)
+
+    async def list_agents(self, *, include_revoked: bool = False) -> list[Agent]:
+        rows = await self._pool.fetch(_AGENTS.list_agents(include_revoked))
+        return [_AGENT.from_row(r) for r in rows]
+
+    async def revoke_agent(self, user_id: int, by: int, at: datetime) -> bool:
+        status = await self._pool.execute(
+            "UPDATE agents SET revoked_at = $1, revoked_by = $2"
+            " WHERE user_id = $3 AND revoked_at IS NULL",
+            require_utc(at),
+            by,
+            user_id,
+        )
+        return str(status) == "UPDATE 1"
+
     # --- rights and retention ---
+
+    async def personal_data(self, user_id: int, chat_id: int) -> PersonalData:
+        row = await self._pool.fetchrow(_PERSONAL_DATA, user_id, chat_id)
+        return personal_data_from_row(row)
 
     async def forget_user(self, user_id: int, chat_id: int, at: datetime) -> None:
         """Erase and withdraw in one statement, committed synchronously."""

@@ -20,7 +20,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from bot.domain.flow import FlowState
-from bot.store.base import CheckRecord, ConsentRecord
+from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, PersonalData
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -165,11 +165,13 @@ class RecordCodec(Generic[R]):
 
 @dataclass(frozen=True, slots=True)
 class Codecs:
-    """The three record codecs of one backend."""
+    """The record codecs of one backend."""
 
     flow: RecordCodec[FlowState]
     consent: RecordCodec[ConsentRecord]
     check: RecordCodec[CheckRecord]
+    agent: RecordCodec[Agent]
+    invite: RecordCodec[Invite]
 
 
 def make_codecs(
@@ -181,6 +183,8 @@ def make_codecs(
         flow=RecordCodec(FlowState, encode_time=enc, decode_time=dec),
         consent=RecordCodec(ConsentRecord, encode_time=enc, decode_time=dec, auto="id"),
         check=RecordCodec(CheckRecord, encode_time=enc, decode_time=dec, auto="id"),
+        agent=RecordCodec(Agent, encode_time=enc, decode_time=dec),
+        invite=RecordCodec(Invite, encode_time=enc, decode_time=dec),
     )
 
 
@@ -218,3 +222,61 @@ def upsert_sql(table: str, columns: tuple[str, ...], key: str, placeholder: Plac
     """
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
     return f"{insert_sql(table, columns, placeholder)} ON CONFLICT ({key}) DO UPDATE SET {updates}"
+
+
+@dataclass(frozen=True, slots=True)
+class AgentQueries:
+    """The agent, invite and per-agent check-log statements: the same SQL in both backends but
+    for the placeholders (redemption differs, and stays in each backend)."""
+
+    checks_by_agent: str  # agent id, limit
+    insert_invite: str
+    get_agent: str  # user id
+    list_active: str
+    list_all: str
+
+    def list_agents(self, include_revoked: bool) -> str:
+        return self.list_all if include_revoked else self.list_active
+
+
+def agent_queries(codecs: Codecs, placeholder: Placeholder) -> AgentQueries:
+    first, second = placeholder(1), placeholder(2)
+    agents, by_enrolment = codecs.agent.columns, "enrolled_at, user_id"
+    by_agent = f"agent_id = {first}"
+    newest_first = select_sql("check_log", codecs.check.columns, by_agent, "at DESC, id DESC")
+    return AgentQueries(
+        checks_by_agent=f"{newest_first} LIMIT {second}",
+        insert_invite=insert_sql("invites", codecs.invite.insert_columns, placeholder),
+        get_agent=select_sql("agents", agents, f"user_id = {first}"),
+        list_active=select_sql("agents", agents, "revoked_at IS NULL", by_enrolment),
+        list_all=select_sql("agents", agents, "1 = 1", by_enrolment),
+    )
+
+
+def personal_data_sql(user: str, chat: str) -> str:
+    """One query counting what is stored about a user; ``user``/``chat`` are the dialect's
+    placeholders for the user id and the chat id. Own records are those without an agent_id
+    (see :class:`~bot.store.base.PersonalData`)."""
+    own = f"user_id = {user} AND agent_id IS NULL"
+    return f"""
+SELECT
+    (SELECT count(*) FROM flows WHERE chat_id = {chat}) AS open_checks,
+    (SELECT language FROM chat_prefs WHERE chat_id = {chat}) AS language,
+    (SELECT count(*) FROM check_log WHERE {own}) AS checks,
+    (SELECT count(*) FROM consents WHERE {own}) AS consents,
+    (SELECT count(*) FROM consents WHERE {own} AND withdrawn_at IS NOT NULL) AS consents_withdrawn,
+    (SELECT count(*) FROM otp_requests WHERE user_id = {user}) AS otp_requests,
+    (SELECT count(*) FROM check_log WHERE agent_id = {user}) AS assisted_checks
+"""  # noqa: S608 - placeholders, not values
+
+
+def personal_data_from_row(row: RowLike) -> PersonalData:
+    return PersonalData(
+        open_check=bool(row["open_checks"]),
+        language=None if row["language"] is None else str(row["language"]),
+        checks=int(row["checks"]),
+        consents=int(row["consents"]),
+        consents_withdrawn=int(row["consents_withdrawn"]),
+        otp_requests=int(row["otp_requests"]),
+        assisted_checks=int(row["assisted_checks"]),
+    )

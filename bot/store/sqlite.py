@@ -34,14 +34,17 @@ from pathlib import Path
 import aiosqlite
 
 from bot.domain.flow import FlowState
-from bot.store.base import CheckRecord, ConsentRecord
+from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, PersonalData
 from bot.store.migrate import Migration, load_migrations, migrate
 from bot.store.rows import (
     OTP_REQUEST_RETENTION,
+    agent_queries,
     from_iso_utc,
     insert_sql,
     iso_utc,
     make_codecs,
+    personal_data_from_row,
+    personal_data_sql,
     qmark,
     select_sql,
     upsert_sql,
@@ -49,6 +52,7 @@ from bot.store.rows import (
 
 _CODECS = make_codecs(encode_time=iso_utc, decode_time=from_iso_utc)
 _FLOW, _CONSENT, _CHECK = _CODECS.flow, _CODECS.consent, _CODECS.check
+_AGENT, _INVITE = _CODECS.agent, _CODECS.invite
 
 _SAVE_FLOW = upsert_sql("flows", _FLOW.columns, "chat_id", qmark)
 _GET_FLOW = select_sql("flows", _FLOW.columns, "chat_id = ?")
@@ -56,20 +60,40 @@ _INSERT_CONSENT = insert_sql("consents", _CONSENT.insert_columns, qmark)
 _CONSENTS_FOR_USER = select_sql("consents", _CONSENT.columns, "user_id = ?", "at, id")
 _INSERT_CHECK = insert_sql("check_log", _CHECK.insert_columns, qmark)
 _CHECKS_BETWEEN = select_sql("check_log", _CHECK.columns, "at >= ? AND at < ?", "at, id")
+_AGENTS = agent_queries(_CODECS, qmark)
+# Redemption, inside one transaction: use the invite (only if unused and unexpired), then
+# enrol or re-activate the agent with the invite's label.
+_USE_INVITE = (
+    "UPDATE invites SET used_at = :at, used_by = :user_id"
+    " WHERE token_sha256 = :token AND used_at IS NULL AND expires_at > :at"
+    " RETURNING created_by, label"
+)
+_ENROL = (
+    "INSERT INTO agents (user_id, enrolled_at, invited_by, label, revoked_at, revoked_by)"
+    " VALUES (:user_id, :at, :invited_by, :label, NULL, NULL)"
+    " ON CONFLICT (user_id) DO UPDATE SET enrolled_at = excluded.enrolled_at,"
+    " invited_by = excluded.invited_by, label = excluded.label,"
+    " revoked_at = NULL, revoked_by = NULL"
+)
+_PERSONAL_DATA = personal_data_sql(":user_id", ":chat_id")
 
 # Erasure: everything keyed to the chat or the user, except the consent records (the proof).
+# Rows with an agent_id are checks the user ran as an agent for customers, and those customers'
+# attested consents: the customers' records, not the agent's, so they stay.
 _FORGET = (
     "DELETE FROM flows WHERE chat_id = :chat_id",
     "DELETE FROM chat_prefs WHERE chat_id = :chat_id",
     "DELETE FROM otp_requests WHERE user_id = :user_id",
-    "DELETE FROM check_log WHERE user_id = :user_id",
-    "UPDATE consents SET withdrawn_at = :at WHERE user_id = :user_id AND withdrawn_at IS NULL",
+    "DELETE FROM check_log WHERE user_id = :user_id AND agent_id IS NULL",
+    "UPDATE consents SET withdrawn_at = :at"
+    " WHERE user_id = :user_id AND agent_id IS NULL AND withdrawn_at IS NULL",
 )
 
 # Retention: (table, key, condition on the cut-off). Deleted in batches of _SWEEP_BATCH rows, so
 # a sweep of a large backlog never holds the write lock long enough to stall flow saves.
 _SWEEP = (
     ("flows", "chat_id", "expires_at <= ?"),
+    ("invites", "token_sha256", "expires_at <= ?"),
     ("otp_requests", "id", "at < ?"),
     ("check_log", "id", "at < ?"),
     ("consents", "id", "at < ?"),
@@ -228,7 +252,57 @@ class SqliteStore:
         rows = await self._fetch(_CHECKS_BETWEEN, (iso_utc(start), iso_utc(end)))
         return [_CHECK.from_row(r) for r in rows]
 
+    async def checks_by_agent(self, agent_id: int, limit: int) -> list[CheckRecord]:
+        """The agent's last ``limit`` checks, newest first."""
+        rows = await self._fetch(_AGENTS.checks_by_agent, (agent_id, limit))
+        return [_CHECK.from_row(r) for r in rows]
+
+    async def count_agent_checks(self, agent_id: int, since: datetime) -> int:
+        rows = await self._fetch(
+            "SELECT count(*) FROM check_log WHERE agent_id = ? AND at >= ?",
+            (agent_id, iso_utc(since)),
+        )
+        return int(rows[0][0])
+
+    # --- agents and invites ---
+
+    async def create_invite(self, invite: Invite) -> None:
+        await self._write(_AGENTS.insert_invite, _INVITE.params(invite))
+
+    async def redeem_invite(self, token_sha256: str, user_id: int, at: datetime) -> Agent | None:
+        """Use the invite and enrol, in one durable transaction: an agent whose welcome the bot
+        confirmed survives a power cut, and a link can never enrol two people."""
+        params = {"token": token_sha256, "user_id": user_id, "at": iso_utc(at)}
+        async with self._write_lock, _transaction(self._durable) as db:
+            used = list(await db.execute_fetchall(_USE_INVITE, params))
+            if not used:
+                return None
+            invited_by, label = used[0]["created_by"], used[0]["label"]
+            await db.execute(_ENROL, {**params, "invited_by": invited_by, "label": label})
+            rows = list(await db.execute_fetchall(_AGENTS.get_agent, (user_id,)))
+        return _AGENT.from_row(rows[0])
+
+    async def get_agent(self, user_id: int) -> Agent | None:
+        rows = await self._fetch(_AGENTS.get_agent, (user_id,))
+        return _AGENT.from_row(rows[0]) if rows else None
+
+    async def list_agents(self, *, include_revoked: bool = False) -> list[Agent]:
+        rows = await self._fetch(_AGENTS.list_agents(include_revoked), ())
+        return [_AGENT.from_row(r) for r in rows]
+
+    async def revoke_agent(self, user_id: int, by: int, at: datetime) -> bool:
+        count = await self._write(
+            "UPDATE agents SET revoked_at = ?, revoked_by = ?"
+            " WHERE user_id = ? AND revoked_at IS NULL",
+            (iso_utc(at), by, user_id),
+        )
+        return count == 1
+
     # --- rights and retention ---
+
+    async def personal_data(self, user_id: int, chat_id: int) -> PersonalData:
+        [row] = await self._fetch(_PERSONAL_DATA, {"user_id": user_id, "chat_id": chat_id})
+        return personal_data_from_row(row)
 
     async def forget_user(self, user_id: int, chat_id: int, at: datetime) -> None:
         """Erase and withdraw in one durable transaction: all of it happens, or none."""
@@ -240,7 +314,7 @@ class SqliteStore:
     async def sweep(
         self, now: datetime, *, checks_before: datetime, consents_before: datetime
     ) -> int:
-        cutoffs = (now, now - OTP_REQUEST_RETENTION, checks_before, consents_before)
+        cutoffs = (now, now, now - OTP_REQUEST_RETENTION, checks_before, consents_before)
         deleted = 0
         for (table, key, condition), cutoff in zip(_SWEEP, cutoffs, strict=True):
             sql = (

@@ -191,6 +191,11 @@ class DeepvueClient:
             bank_name=data.bank_name, status=data.status, last_updated=data.last_updated_date
         )
 
+    async def ping(self) -> None:
+        """Make sure the vendor takes our credentials: authorizes only when the cached token is
+        stale (readiness probes must not cost verification calls). Raises VendorError."""
+        await self._access_token(None)
+
     async def _call(self, endpoint: Endpoint, query: Mapping[str, str] | None = None) -> _Reply:
         """Send one call until it succeeds or may not be sent again; raise VendorError if not.
 

@@ -131,10 +131,16 @@ error-no-answer = The Aadhaar service did not answer in time. If an OTP arrives,
 error-rate-limited = Too many people are checking right now. Please try again in a few minutes.
 error-service = This service is not working right now. The operator has been told. Please try again later.
 error-verify-retry = The Aadhaar service is not answering right now. Your OTP is still valid: please type it again in a minute.
+error-paused = The Aadhaar service is not available right now. Please try again after { $time }.
+error-paused-otp = The Aadhaar service is not available right now. Your OTP is still valid: please type it again after { $time }.
 error-generic = Something went wrong. Please send /start to begin again.
 
 ## Limits and state
-daily-cap-reached = For your safety, only { $limit } OTPs can be sent in a day. Please try again after { $time }.
+daily-cap-reached =
+    { $limit ->
+        [one] For your safety, only { $limit } OTP can be sent in a day. Please try again after { $time }.
+       *[other] For your safety, only { $limit } OTPs can be sent in a day. Please try again after { $time }.
+    }
 number-lost = The bot was restarted and your Aadhaar number was not kept (we never store it). Please type it again.
 check-expired = This check has expired because there was no answer for a while. Please start again.
 stale-button = This step has passed.
@@ -185,3 +191,121 @@ cmd-help = How this works
 cmd-privacy = What we keep about you
 cmd-language = Change language
 cmd-forget = Withdraw consent and delete data
+
+## Field agents and operators: roles, invite links, assisted checks, history, reports, rights
+help-agent =
+    <b>For agents</b>
+    /start — then "Check for a customer": a check for the person with you, in their language. Read the notice to them, or give them the phone to read it.
+    /history — the last 20 checks you ran for customers
+help-admin =
+    <b>For operators</b>
+    /invite NAME — a one-time link that enrols a new agent
+    /agents — the agents, with their checks today
+    /revoke AGENT_ID — remove an agent
+    /history AGENT_ID — an agent's last 20 checks
+    /stats — checks today and in the last 7 days (/stats FROM TO for other days)
+    /export FROM TO — the check log of those days as a CSV file
+refused-admin = Sorry, this command is only for the operators of this bot.
+refused-agent = Sorry, this command is only for the registered agents of this bot.
+invite-created =
+    <b>Invite link for a new agent</b>
+    { $link }
+
+    It works once, until { $time }. Send it privately to the person you are enrolling: whoever opens it first becomes an agent.
+invite-label = Name: { $label }
+invite-label-too-long = That name is too long. Please use at most { $limit } characters.
+invite-used = { $agent } opened your invite link and is now an agent.
+invite-welcome = Welcome! You are now an agent of this bot. Send /start to check a customer's bank seeding. /history shows the checks you ran.
+invite-invalid = This invite link cannot be used: it was already used, or it has expired. Please ask the operator for a new one.
+invite-already-staff = You are already an agent or an operator of this bot, so this invite link was not used. It still works for the person it was meant for.
+agents-title = <b>Agents: { $count }</b>
+agents-line = { $agent } · { $label } · since { $date } · checks today: { $checks }
+agents-no-label = no name
+agents-none = There are no agents yet. Create an invite link with /invite NAME.
+agents-footer = To add an agent: /invite NAME. To remove one: /revoke AGENT_ID.
+revoke-usage = Please write the agent's number after the command, like this: /revoke 123456789. /agents shows the numbers.
+revoke-done = Agent { $agent } can no longer run checks for customers.
+revoke-not-agent = { $agent } is not an active agent. /agents shows the agents.
+revoke-notice = The operator has ended your access as an agent of this bot. You can still check your own number with /start.
+assist-choose = Whose bank seeding do you want to check?
+assist-customer-button = 👥 Check for a customer
+assist-own-button = 🙋 Check my own number
+assist-language-prompt = Which language does the customer read or understand best?
+assist-notice-instruction = <b>For the agent:</b> read the notice below to the customer, or give them the phone to read it. Tap ✅ only if the customer has read or heard it and agrees. If not, tap ❌.
+assist-attest-button = ✅ Customer heard it and agrees
+assist-declined-button = ❌ Customer declined
+assist-next-button = ➡️ Next customer
+assist-not-agent = You are not an agent of this bot any more. Send /start to check your own number.
+agent-cap-reached =
+    { $limit ->
+        [one] You have run { $limit } check for a customer today, the most one agent may run in a day. You can run more after { $time }.
+       *[other] You have run { $limit } checks for customers today, the most one agent may run in a day. You can run more after { $time }.
+    }
+history-title =
+    { $count ->
+        [one] <b>The last check run by { $agent }</b>
+       *[other] <b>The last { $count } checks run by { $agent }</b> (newest first)
+    }
+history-none = There are no checks for customers by { $agent } yet.
+history-usage = Please write the agent's number after the command, like this: /history 123456789. Send just /history for your own checks.
+history-no-number = no number
+history-no-bank = no bank
+check-outcome =
+    { $outcome ->
+        [active] Active
+        [inactive] Inactive
+        [not_seeded] Not linked to any bank
+        [other] Other status
+        [declined] Consent declined
+        [cancelled] Cancelled
+        [expired] Expired, no answer
+        [daily_cap] Daily OTP limit reached
+        [otp_expired] OTP expired
+        [otp_failed] Wrong OTP 3 times
+        [captcha_failed] Wrong picture 3 times
+        [mobile_not_linked] No mobile linked to Aadhaar
+        [invalid_aadhaar] Number not accepted by UIDAI
+        [session_expired] Picture expired
+        [upstream_unavailable] Aadhaar service not available
+        [no_answer] No answer from the service
+        [rate_limited] Service busy
+        [credentials_rejected] Service account problem
+        [unknown] Service error
+       *[unlisted] { $outcome }
+    }
+stats-today = <b>Today</b>, { $date }
+stats-week = <b>Last 7 days</b>, { $first } to { $last }
+stats-range = <b>From { $first } to { $last }</b>
+stats-total = Checks: { $count }
+stats-by-outcome = By outcome:
+stats-by-agent = By agent:
+stats-self-service = without an agent
+stats-error-rate = Vendor errors: { $percent }% ({ $errors } of { $calls } checks that reached the vendor)
+stats-no-vendor-calls = Vendor errors: no check reached the vendor.
+stats-median = Median time to a result: { $seconds } s (over { $count } results)
+stats-no-results = Median time to a result: no results yet.
+stats-none = No checks.
+stats-usage = Send /stats for today and the last 7 days, or /stats FROM TO for other days, with dates like this: /stats 2026-01-01 2026-01-31.
+period-order = The first date must not be after the second one.
+export-usage = Please give the first and the last day, like this: /export 2026-01-01 2026-01-31 (days in India time, both included).
+export-caption = Check log from { $first } to { $last }: { $count } checks. It holds only the last 4 digits of Aadhaar numbers.
+export-too-large = That is too much for one file here. Please choose fewer days, or use the command line: python -m bot report --from FIRST --to LAST --csv FILE.
+privacy-counts =
+    <b>What is stored about you right now</b>
+    • An open check: { $open ->
+        [yes] yes
+       *[no] no
+    }
+    • Your language choice: { $language }
+    • Your checks in the log: { $checks }
+    • Your consent records: { $consents } (withdrawn: { $withdrawn })
+    • OTP requests counted for the daily limit: { $otps }
+privacy-no-language = not saved
+privacy-assisted = • Checks you ran for customers: { $count }. They are the customers' records: the operator keeps them for { $checkDays } days, and /forget does not delete them.
+forget-done-agent = The checks you ran for customers are kept: they are the customers' records, not yours. Your agent access stays until an operator removes it.
+cmd-history = Checks you ran for customers
+cmd-invite = Invite link for a new agent
+cmd-agents = List the agents
+cmd-revoke = Remove an agent
+cmd-stats = Check statistics
+cmd-export = Check log as a CSV file
