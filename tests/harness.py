@@ -8,6 +8,7 @@ what a user would see: message text, buttons, photos, deletions.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,11 +192,48 @@ class UserChat:
         await self.to_otp(number)
         return await self.send(GOOD_OTP)
 
+    async def go_to(self, step: str) -> None:
+        """Walk a new check to ``step`` (language, consent, aadhaar, captcha or otp)."""
+        await self.send("/start")
+        if step == "language":
+            return
+        await self.press("English")
+        if step == "consent":
+            return
+        await self.press(en("consent-agree-button"))
+        if step == "aadhaar":
+            return
+        await self.send(ACTIVE)
+        if step == "captcha":
+            return
+        await self.send(CAPTCHA)
+
     async def check_from_aadhaar(self, number: str = ACTIVE) -> list[BotMessage]:
         """The rest of a check, from the Aadhaar prompt on."""
         await self.send(number)
         await self.send(CAPTCHA)
         return await self.send(GOOD_OTP)
+
+
+def bot_process_env(
+    tg: FakeTelegram, vendor_url: str, database_url: str, **extra: str
+) -> dict[str, str]:
+    """The environment of a ``python -m bot run`` child process: the fake Telegram and a
+    sandbox served by the test process over HTTP, so both outlive the bot like the real ones."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DEEPVUE_"))}
+    env.update(
+        PYTHONPATH=str(Path(__file__).resolve().parent.parent),
+        TELEGRAM_BOT_TOKEN=tg.token,
+        TELEGRAM_BASE_URL=tg.base_url,
+        TELEGRAM_SENDS_PER_SECOND="0",
+        DEEPVUE_BASE_URL=vendor_url,
+        DEEPVUE_CLIENT_ID="sandbox",
+        DEEPVUE_CLIENT_SECRET="sandbox",
+        DEEPVUE_PLAN="unlimited",
+        DATABASE_URL=database_url,
+    )
+    env.update(extra)
+    return env
 
 
 @contextlib.asynccontextmanager

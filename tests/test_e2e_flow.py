@@ -369,7 +369,7 @@ async def test_typing_a_number_is_not_consent(harness: Harness) -> None:
 @pytest.mark.parametrize("step", ["language", "consent", "aadhaar", "captcha", "otp"])
 async def test_cancel_at_every_step(harness: Harness, step: str) -> None:
     chat = harness.chat()
-    await _go_to(chat, step)
+    await chat.go_to(step)
     replies = await chat.send("/cancel")
     assert said(replies, "cancelled")
     assert await flow_step(harness, chat) is None
@@ -379,7 +379,7 @@ async def test_cancel_at_every_step(harness: Harness, step: str) -> None:
 @pytest.mark.parametrize("step", ["language", "consent", "aadhaar", "captcha", "otp"])
 async def test_unexpected_input_at_every_step(harness: Harness, step: str) -> None:
     chat = harness.chat()
-    await _go_to(chat, step)
+    await chat.go_to(step)
     before = await flow_step(harness, chat)
     for send in (chat.sticker, chat.photo, lambda: chat.send("x" * 5000)):
         replies = await send()
@@ -394,7 +394,7 @@ async def test_unexpected_input_at_every_step(harness: Harness, step: str) -> No
 @pytest.mark.parametrize("step", ["consent", "aadhaar", "captcha", "otp"])
 async def test_help_and_privacy_keep_the_step(harness: Harness, step: str) -> None:
     chat = harness.chat()
-    await _go_to(chat, step)
+    await chat.go_to(step)
     before = await flow_step(harness, chat)
     assert said(await chat.send("/help"), "help-text")
     replies = await chat.send("/privacy")
@@ -501,22 +501,3 @@ async def test_check_log_keeps_only_the_last_four_digits(harness: Harness) -> No
         "PUNJAB NATIONAL BANK",
         "Inactive",
     )
-
-
-# ------------------------------------------------------------------ helpers
-
-
-async def _go_to(chat: UserChat, step: str) -> None:
-    await chat.send("/start")
-    if step == "language":
-        return
-    await chat.press("English")
-    if step == "consent":
-        return
-    await chat.press(en("consent-agree-button"))
-    if step == "aadhaar":
-        return
-    await chat.send(ACTIVE)
-    if step == "captcha":
-        return
-    await chat.send(CAPTCHA)

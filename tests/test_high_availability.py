@@ -9,7 +9,6 @@ loopback, so they outlive the bots as Telegram and the vendor do.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
 import socket
@@ -31,7 +30,7 @@ from bot.fake_telegram import FakeTelegram, FeedEvent
 from bot.sandbox import SandboxConfig, running_sandbox
 from tests.conftest import find_secrets
 from tests.conftest_store import POSTGRES_URL
-from tests.harness import CAPTCHA
+from tests.harness import CAPTCHA, bot_process_env
 
 REPO = Path(__file__).resolve().parent.parent
 CHECK_EVERY_S = 0.2
@@ -109,17 +108,10 @@ async def two_instances(
             FakeTelegram(token) as tg,
             running_sandbox(SandboxConfig(captcha_text=CAPTCHA), SystemClock()) as vendor_url,
         ):
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DEEP"))}
-            env.update(
-                PYTHONPATH=str(REPO),
-                TELEGRAM_BOT_TOKEN=tg.token,
-                TELEGRAM_BASE_URL=tg.base_url,
-                TELEGRAM_SENDS_PER_SECOND="0",
-                DEEPVUE_BASE_URL=vendor_url,
-                DEEPVUE_CLIENT_ID="sandbox",
-                DEEPVUE_CLIENT_SECRET="sandbox",
-                DEEPVUE_PLAN="unlimited",
-                DATABASE_URL=f"{POSTGRES_URL}?search_path={schema}",
+            env = bot_process_env(
+                tg,
+                vendor_url,
+                f"{POSTGRES_URL}?search_path={schema}",
                 HA_CHECK_INTERVAL_S=str(CHECK_EVERY_S),
                 LOG_LEVEL="INFO",
             )

@@ -8,7 +8,6 @@ the bot as Telegram and the vendor do.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import pytest
 from bot.clock import SystemClock
 from bot.fake_telegram import BotMessage, FakeTelegram
 from bot.sandbox import SandboxConfig, running_sandbox
-from tests.harness import ACTIVE, CAPTCHA, GOOD_OTP, HARNESS_TOKEN, en
+from tests.harness import ACTIVE, CAPTCHA, GOOD_OTP, HARNESS_TOKEN, bot_process_env, en
 
 REPO = Path(__file__).resolve().parent.parent
 CHAT = 5151
@@ -73,18 +72,7 @@ async def world(tmp_path: Path) -> AsyncIterator[tuple[FakeTelegram, BotProcess]
         FakeTelegram(HARNESS_TOKEN) as tg,
         running_sandbox(SandboxConfig(captcha_text=CAPTCHA), SystemClock()) as vendor_url,
     ):
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DEEPVUE_"))}
-        env.update(
-            PYTHONPATH=str(REPO),
-            TELEGRAM_BOT_TOKEN=tg.token,
-            TELEGRAM_BASE_URL=tg.base_url,
-            TELEGRAM_SENDS_PER_SECOND="0",
-            DEEPVUE_BASE_URL=vendor_url,
-            DEEPVUE_CLIENT_ID="sandbox",
-            DEEPVUE_CLIENT_SECRET="sandbox",
-            DEEPVUE_PLAN="unlimited",
-            DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
-        )
+        env = bot_process_env(tg, vendor_url, f"sqlite:///{tmp_path / 'bot.db'}")
         bot = BotProcess(env, tmp_path / "bot.log")
         try:
             await bot.start(tg)

@@ -124,22 +124,6 @@ async def test_telegram_down_for_good_gets_the_error_message(
 # ------------------------------------------------------------------ deleting and editing
 
 
-async def _at(chat: UserChat, step: str) -> None:
-    await chat.send("/start")
-    if step == "language":
-        return
-    await chat.press("English")
-    if step == "consent":
-        return
-    await chat.press(en("consent-agree-button"))
-    if step == "aadhaar":
-        return
-    await chat.send(ACTIVE)
-    if step == "captcha":
-        return
-    await chat.send(CAPTCHA)
-
-
 @pytest.mark.parametrize(
     ("step", "send", "after"),
     [
@@ -158,7 +142,7 @@ async def test_a_message_that_cannot_be_deleted_is_for_the_user_to_delete(
 ) -> None:
     chat = harness.chat()
     if step != "none":
-        await _at(chat, step)
+        await chat.go_to(step)
     before = await step_of(harness, chat)
     harness.tg.fail_next("deleteMessage", status=400, description=CANT_DELETE)
     replies = await (chat.photo() if send == "photo" else chat.send(send))
