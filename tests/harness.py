@@ -7,8 +7,10 @@ what a user would see: message text, buttons, photos, deletions.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,6 +215,19 @@ class UserChat:
         await self.send(number)
         await self.send(CAPTCHA)
         return await self.send(GOOD_OTP)
+
+
+async def stop_process(process: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM a child bot, waiting without blocking the loop: the fake server in this process
+    must keep answering while the bot shuts down gracefully. SIGKILL after 15 s."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        await asyncio.wait_for(asyncio.to_thread(process.wait), timeout=15)
+    except TimeoutError:
+        process.kill()
+        process.wait()
 
 
 def bot_process_env(

@@ -37,7 +37,7 @@ import pytest
 
 from bot.fake_telegram import BotMessage, FakeTelegram
 from tests.conftest import find_secrets
-from tests.harness import ACTIVE, CAPTCHA, GOOD_OTP, HARNESS_TOKEN, en
+from tests.harness import ACTIVE, CAPTCHA, GOOD_OTP, HARNESS_TOKEN, en, stop_process
 
 pytestmark = pytest.mark.slow
 
@@ -129,14 +129,7 @@ class World:
         self.process.wait(timeout=10)
 
     async def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            await asyncio.wait_for(asyncio.to_thread(self.process.wait), timeout=15)
-        except TimeoutError:
-            self.process.kill()
-            self.process.wait()
+        await stop_process(self.process)
 
     def intact(self) -> bool:
         with sqlite3.connect(self.db) as db:

@@ -30,7 +30,7 @@ from bot.fake_telegram import FakeTelegram, FeedEvent
 from bot.sandbox import SandboxConfig, running_sandbox
 from tests.conftest import find_secrets
 from tests.conftest_store import POSTGRES_URL
-from tests.harness import CAPTCHA, bot_process_env
+from tests.harness import CAPTCHA, bot_process_env, stop_process
 
 REPO = Path(__file__).resolve().parent.parent
 CHECK_EVERY_S = 0.2
@@ -82,13 +82,7 @@ class Instance:
         return time.monotonic() - started
 
     async def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                await asyncio.wait_for(asyncio.to_thread(self.process.wait), timeout=15)
-            except TimeoutError:
-                self.process.kill()
-                self.process.wait()
+        await stop_process(self.process)
 
 
 @asynccontextmanager

@@ -20,7 +20,15 @@ import pytest
 from bot.clock import SystemClock
 from bot.fake_telegram import BotMessage, FakeTelegram
 from bot.sandbox import SandboxConfig, running_sandbox
-from tests.harness import ACTIVE, CAPTCHA, GOOD_OTP, HARNESS_TOKEN, bot_process_env, en
+from tests.harness import (
+    ACTIVE,
+    CAPTCHA,
+    GOOD_OTP,
+    HARNESS_TOKEN,
+    bot_process_env,
+    en,
+    stop_process,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 CHAT = 5151
@@ -54,16 +62,7 @@ class BotProcess:
         self.process.wait(timeout=10)
 
     async def stop(self) -> None:
-        """SIGTERM, waiting without blocking the loop: the fake server in this process must
-        keep answering while the bot shuts down gracefully."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            await asyncio.wait_for(asyncio.to_thread(self.process.wait), timeout=15)
-        except TimeoutError:
-            self.process.kill()
-            self.process.wait()
+        await stop_process(self.process)
 
 
 @asynccontextmanager
