@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.procs import BENCH_WORKERS
 from bench.report import Report
 from bench.scenarios import Plan, Scenarios
 from bench.store import StorePlan, store_benchmarks
@@ -89,6 +90,11 @@ async def run(args: argparse.Namespace) -> Report:
         settle_s=0.1 if args.smoke else 1.0,
         vendor_latency_ms=0 if args.smoke else 1000,
         bot_settings=dict(item.split("=", 1) for item in args.bot_env),
+    )
+    workers = plan.bot_settings.get("BOT_WORKERS", str(BENCH_WORKERS))
+    report.notes.append(
+        f"the bot ran as BOT_WORKERS={workers} (a dispatcher process and {workers} worker "
+        "process(es)); its CPU and RSS are those of all of them"
     )
     scenarios = Scenarios(plan, report)
     if "isolation" in parts:

@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,7 @@ PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 CAPTCHA = "ABC123"  # SANDBOX_CAPTCHA_TEXT: the scripted users type it
 SANDBOX_CREDENTIAL = "sandbox"
 READY_WITHIN_S = 30.0
+BENCH_WORKERS = 2
 
 
 def free_port() -> int:
@@ -45,6 +46,29 @@ def cpu_seconds(pid: int) -> float:
 def rss_kib(pid: int) -> int:
     """Resident set size, from /proc/<pid>/statm (pages)."""
     return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_KIB
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (a bot with BOT_WORKERS > 1 is a dispatcher and its
+    workers), from /proc/<pid>/task/<tid>/children."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:  # the thread or process is gone
+            continue
+        for child in children:
+            found.extend(process_tree(int(child)))
+    return found
+
+
+def tree_total(pid: int, measure: Callable[[int], float]) -> float:
+    """``measure`` summed over the process and its descendants alive now."""
+    total = 0.0
+    for member in process_tree(pid):
+        with contextlib.suppress(OSError):
+            total += measure(member)
+    return total
 
 
 @dataclass
@@ -124,10 +148,11 @@ class Rig:
     startup_s: float  # bot spawn to its first getUpdates, as the fake saw it
 
     def cpu(self) -> float:
-        return cpu_seconds(self.bot.pid)
+        """The bot's CPU seconds so far, its workers' included (they live as long as it)."""
+        return tree_total(self.bot.pid, cpu_seconds)
 
     def rss(self) -> int:
-        return rss_kib(self.bot.pid)
+        return int(tree_total(self.bot.pid, rss_kib))
 
 
 def bot_env(
@@ -146,6 +171,8 @@ def bot_env(
         "DATABASE_URL": database_url,
         "DAILY_OTP_REQUESTS": "100",
         "LOG_LEVEL": "INFO",
+        # As deployed on this machine's 2 cores: a dispatcher and a worker per core.
+        "BOT_WORKERS": str(BENCH_WORKERS),
     }
     env.update(extra)
     return env

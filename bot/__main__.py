@@ -10,10 +10,13 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging_setup import configure_logging
+
+_T = TypeVar("_T")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     fake = commands.add_parser("fake-telegram", help="serve the fake Telegram Bot API over HTTP")
     fake.add_argument("--host", default="127.0.0.1")
     fake.add_argument("--port", type=int, default=8081)
+    # One of an instance's worker processes (BOT_WORKERS > 1): started by the bot itself.
+    worker = commands.add_parser("worker")
+    worker.add_argument("index", type=int)
+    worker.add_argument("count", type=int)
     i18n = commands.add_parser("i18n", help="translator tooling: check | bump-notice LANG")
     i18n.add_argument("words", nargs="*")
     from bot.operator_cli import add_commands as add_operator_commands
@@ -48,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or ("run" if settings.telegram_bot_token else "demo")
     if command == "run":
         return _run(settings)
+    if command == "worker":
+        from bot.workers import run_worker
+
+        return _in_loop(run_worker(settings, args.index, args.count))
     if command == "demo":
         from bot.demo import run_demo
 
@@ -83,11 +94,19 @@ def _run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    if settings.bot_workers > 1:
+        from bot.workers import run_instance
+
+        return _in_loop(run_instance(settings))
     from bot.app import run_until_signalled
 
-    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
-        runner.run(run_until_signalled(settings))
+    _in_loop(run_until_signalled(settings))
     return 0
+
+
+def _in_loop(main: Coroutine[Any, Any, _T]) -> _T:
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        return runner.run(main)
 
 
 def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:

@@ -11,6 +11,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -29,7 +30,7 @@ from bot.errors import on_error
 from bot.held_numbers import HeldNumbers
 from bot.http_pool import ShardedTransport
 from bot.i18n import shared_translator
-from bot.leader import Leadership, leading
+from bot.leader import Leadership, leader_gauge, leading
 from bot.metrics import LiveValues, MeteredVendor, serving_metrics
 from bot.notices import Notices, load_registry
 from bot.sandbox import Sandbox, SandboxConfig, SandboxTransport, create_sandbox_app, sandbox_of
@@ -54,11 +55,13 @@ POLL_TIMEOUT_S = 10
 
 
 def build_vendor(
-    settings: Settings, clock: Clock, sleep: Sleep = asyncio.sleep
+    settings: Settings, clock: Clock, sleep: Sleep = asyncio.sleep, *, share: int = 1
 ) -> tuple[DeepvueClient, Sandbox | None]:
     """The real Deepvue client, or the same client talking to the sandbox in-process.
 
     ``sleep`` is what the client waits with between retries (tests pass a fake clock's).
+    ``share``: how many processes pace their calls separately (worker processes), each
+    keeping to its share of the plan's limits.
     """
     if settings.uses_sandbox:
         sandbox_app = create_sandbox_app(
@@ -69,28 +72,36 @@ def build_vendor(
             ),
             clock,
         )
-        config = VendorConfig(
-            base_url=SANDBOX_BASE_URL,
-            client_id=SANDBOX_CREDENTIAL,
-            client_secret=SecretStr(SANDBOX_CREDENTIAL),
-            captcha_enabled=settings.deepvue_captcha,
-            connect_timeout=settings.deepvue_connect_timeout_s,
-            read_timeout=settings.deepvue_read_timeout_s,
-        ).with_plan(settings.effective_plan)
+        config = (
+            VendorConfig(
+                base_url=SANDBOX_BASE_URL,
+                client_id=SANDBOX_CREDENTIAL,
+                client_secret=SecretStr(SANDBOX_CREDENTIAL),
+                captcha_enabled=settings.deepvue_captcha,
+                connect_timeout=settings.deepvue_connect_timeout_s,
+                read_timeout=settings.deepvue_read_timeout_s,
+            )
+            .with_plan(settings.effective_plan)
+            .shared_by(share)
+        )
         sandbox = sandbox_of(sandbox_app)
         transport = SandboxTransport(sandbox_app, sandbox.connect_faults)
         return DeepvueClient(config, clock=clock, transport=transport, sleep=sleep), sandbox
     assert (
         settings.deepvue_base_url and settings.deepvue_client_id and settings.deepvue_client_secret
     )
-    config = VendorConfig(
-        base_url=settings.deepvue_base_url,
-        client_id=settings.deepvue_client_id,
-        client_secret=settings.deepvue_client_secret,
-        captcha_enabled=settings.deepvue_captcha,
-        connect_timeout=settings.deepvue_connect_timeout_s,
-        read_timeout=settings.deepvue_read_timeout_s,
-    ).with_plan(settings.effective_plan)
+    config = (
+        VendorConfig(
+            base_url=settings.deepvue_base_url,
+            client_id=settings.deepvue_client_id,
+            client_secret=settings.deepvue_client_secret,
+            captcha_enabled=settings.deepvue_captcha,
+            connect_timeout=settings.deepvue_connect_timeout_s,
+            read_timeout=settings.deepvue_read_timeout_s,
+        )
+        .with_plan(settings.effective_plan)
+        .shared_by(share)
+    )
     # Many calls may wait on the vendor at once (a thousand users, pacing off): small pools.
     pool = ShardedTransport()
     return DeepvueClient(config, clock=clock, transport=pool, sleep=sleep), None
@@ -107,7 +118,11 @@ def build_breaker(settings: Settings, clock: Clock, client: DeepvueClient) -> Ci
 
 
 async def build_services(
-    settings: Settings, clock: Clock | None = None, *, sleep: Sleep = asyncio.sleep
+    settings: Settings,
+    clock: Clock | None = None,
+    *,
+    sleep: Sleep = asyncio.sleep,
+    vendor_share: int = 1,
 ) -> Services:
     clock = clock or SystemClock()
     translator = shared_translator()
@@ -116,7 +131,7 @@ async def build_services(
         agent_daily_checks=settings.agent_daily_checks,
     )
     store = await open_store(settings.database_url)
-    client, sandbox = build_vendor(settings, clock, sleep)
+    client, sandbox = build_vendor(settings, clock, sleep, share=vendor_share)
     breaker = build_breaker(settings, clock, client)
     return Services(
         settings=settings,
@@ -134,7 +149,11 @@ async def build_services(
     )
 
 
-def build_application(services: Services) -> SeedingApplication:
+def build_application(
+    services: Services, *, takes_updates: bool = True, runs_jobs: bool = True
+) -> SeedingApplication:
+    """The PTB application. A worker process (bot/workers.py) ``takes_updates`` from its
+    instance's dispatcher instead of Telegram, so it has no updater; only one runs the jobs."""
     settings = services.settings
     token = settings.telegram_bot_token
     if token is None:
@@ -152,8 +171,11 @@ def build_application(services: Services) -> SeedingApplication:
         # One connection per update in flight, plus getUpdates on its own pool. Sends that
         # fail in passing are sent again (bot/telegram_request.py).
         .request(RetryingRequest(connection_pool_size=settings.max_concurrent_updates + 4))
-        .get_updates_request(AiohttpRequest(read_timeout=POLL_TIMEOUT_S + 10))
     )
+    if takes_updates:
+        builder = builder.get_updates_request(AiohttpRequest(read_timeout=POLL_TIMEOUT_S + 10))
+    else:
+        builder = builder.updater(None)
     if settings.telegram_sends_per_second:
         limiter: Any = AIORateLimiter(
             overall_max_rate=settings.telegram_sends_per_second, max_retries=3
@@ -162,7 +184,8 @@ def build_application(services: Services) -> SeedingApplication:
     application = builder.build()
     assert isinstance(application, SeedingApplication)
     router.register(application)
-    retention.schedule(application)
+    if runs_jobs:
+        retention.schedule(application)
     application.add_error_handler(on_error)
     return application
 
@@ -227,8 +250,11 @@ async def taking_updates(application: SeedingApplication) -> AsyncIterator[Leade
 
 
 @contextlib.asynccontextmanager
-async def exporting_metrics(application: SeedingApplication) -> AsyncIterator[int | None]:
-    """/metrics on METRICS_PORT (off when 0), with the values read at scrape time."""
+async def exporting_metrics(
+    application: SeedingApplication, *, reports_leader: bool = True
+) -> AsyncIterator[int | None]:
+    """/metrics on METRICS_PORT (off when 0), with the values read at scrape time. A worker
+    process does not report leadership: its instance's dispatcher does (bot/workers.py)."""
     services = application.services
     settings = services.settings
     breaker = services.breaker
@@ -239,30 +265,66 @@ async def exporting_metrics(application: SeedingApplication) -> AsyncIterator[in
     values = LiveValues(
         pacing_queue=(lambda: pacer.queue_length) if pacer is not None else None,
         circuit_state=(lambda: breaker.state) if breaker is not None else None,
-        leader=(lambda: leadership.is_leader) if leadership is not None else (lambda: True),
+        leader=leader_gauge(leadership) if reports_leader else None,
         updates_in_flight=(lambda: getattr(processor, "in_flight", 0)),
     )
     with serving_metrics(settings.metrics_port, settings.metrics_host, values) as port:
         yield port
 
 
+@dataclass(frozen=True)
+class WorkerSlot:
+    """Which of an instance's worker processes this is (bot/workers.py)."""
+
+    index: int
+    count: int
+
+    def settings(self, settings: Settings) -> Settings:
+        """This worker's share of the instance's settings: Telegram's send limit split between
+        the workers, and a metrics port of its own (METRICS_PORT + 1 + index)."""
+        sends = settings.telegram_sends_per_second
+        port = settings.metrics_port
+        return settings.model_copy(
+            update={
+                "telegram_sends_per_second": max(1, sends // self.count) if sends else 0,
+                "metrics_port": port + 1 + self.index if port else 0,
+            }
+        )
+
+
 @contextlib.asynccontextmanager
 async def running_bot(
-    settings: Settings, clock: Clock | None = None, *, sleep: Sleep = asyncio.sleep
+    settings: Settings,
+    clock: Clock | None = None,
+    *,
+    sleep: Sleep = asyncio.sleep,
+    worker: WorkerSlot | None = None,
 ) -> AsyncIterator[SeedingApplication]:
     """Start the bot (long polling or webhook); stop it and release everything on exit.
 
     ``sleep`` is how the vendor client waits between retries: tests pass their fake clock's.
+    As a ``worker`` process it takes no updates itself: the caller puts the ones its
+    instance's dispatcher hands it on ``update_queue`` (bot/workers.py). The first worker
+    sets the command menus and runs the jobs.
     """
-    services = await build_services(settings, clock, sleep=sleep)
+    if worker is not None:
+        settings = worker.settings(settings)
+    first = worker is None or worker.index == 0
+    services = await build_services(
+        settings, clock, sleep=sleep, vendor_share=worker.count if worker else 1
+    )
     try:
-        application = build_application(services)
+        application = build_application(services, takes_updates=worker is None, runs_jobs=first)
         async with application:
             await application.start()
-            await set_command_menus(application)
-            await access.set_staff_menus(application)
+            if first:
+                await set_command_menus(application)
+                await access.set_staff_menus(application)
+            source: contextlib.AbstractAsyncContextManager[object] = (
+                taking_updates(application) if worker is None else contextlib.nullcontext()
+            )
             try:
-                async with taking_updates(application), exporting_metrics(application):
+                async with source, exporting_metrics(application, reports_leader=worker is None):
                     log.info(
                         "bot.started",
                         extra={"sandbox": services.sandbox, "mode": settings.bot_mode},

@@ -28,6 +28,7 @@ _HINTS: dict[str, str] = {
     "WEBHOOK_PATH": "a path like /telegram",
     "METRICS_PORT": "a TCP port for the Prometheus endpoint, like 9108 (0 turns it off)",
     "HA_CHECK_INTERVAL_S": "seconds between leadership checks, 0.05 to 5",
+    "BOT_WORKERS": "how many worker processes handle updates, 1 to 16 (one per core)",
 }
 
 
@@ -92,6 +93,10 @@ class Settings(BaseSettings):
     # High availability (PostgreSQL only): how often a standby tries for leadership and the
     # leader checks it still holds it. A standby takes over within this plus its start-up.
     ha_check_interval_s: Annotated[float, Field(ge=0.05, le=5)] = 2.0
+    # Worker processes per instance (bot/workers.py): one Python process uses one core, so
+    # a machine with N cores serves about N times the checks with N workers. 1: no workers,
+    # everything in this one process.
+    bot_workers: Annotated[int, Field(ge=1, le=16)] = 1
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -144,6 +149,24 @@ class Settings(BaseSettings):
             raise ValueError(
                 "WEBHOOK_SECRET is required when BOT_MODE=webhook: 1-256 characters of "
                 "A-Z, a-z, 0-9, _ and -"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _workers_share_the_plan(self) -> Settings:
+        """Each worker paces its vendor calls to its share of the plan (bot/workers.py); a
+        limit smaller than the number of workers cannot be shared that way."""
+        if self.bot_workers == 1:
+            return self
+        from bot.vendor.config import plan_limits  # a plain table; keeps settings light
+
+        limits = plan_limits(self.effective_plan)
+        smallest = min((n for n in (limits.per_second, limits.per_minute) if n), default=None)
+        if smallest is not None and smallest < self.bot_workers:
+            raise ValueError(
+                f"BOT_WORKERS={self.bot_workers} cannot share the {self.effective_plan} plan "
+                f"({limits.per_second} vendor call(s) a second): use BOT_WORKERS=1, which "
+                "serves that plan many times over"
             )
         return self
 

@@ -105,3 +105,11 @@ async def leading(leadership: Leadership, serve: UpdateSource) -> AsyncIterator[
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def leader_gauge(leadership: Leadership | None) -> Callable[[], bool]:
+    """What the ``seedingbot_leader`` metric reads: the lock's holder, or always true without
+    one (SQLite: the one instance)."""
+    if leadership is None:
+        return lambda: True
+    return lambda: leadership.is_leader

@@ -23,7 +23,8 @@ import contextlib
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -31,6 +32,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
+from bot.config import Settings
 from bot.sandbox.server import serving
 from bot.services import SeedingApplication, Services
 
@@ -43,7 +45,13 @@ LOCAL_URL = "webhook_local_url"  # Services.extras key: where the server listens
 MAX_CONNECTIONS = 100
 
 
-def create_webhook_app(application: SeedingApplication, *, path: str, secret: str) -> Starlette:
+# Hands one update (decoded JSON, its update_id checked) on to be handled.
+Deliver = Callable[[Mapping[str, Any]], Awaitable[None]]
+Readiness = Callable[[], Awaitable[dict[str, bool]]]
+SetWebhook = Callable[..., Awaitable[Any]]
+
+
+def create_webhook_app(path: str, secret: str, deliver: Deliver, ready: Readiness) -> Starlette:
     """The webhook endpoint at ``path`` (POST), and the two health routes."""
     expected = secret.encode()
 
@@ -52,22 +60,26 @@ def create_webhook_app(application: SeedingApplication, *, path: str, secret: st
         if not hmac.compare_digest(given, expected):
             log.warning("webhook.refused", extra={"reason": "secret"})
             return Response(status_code=403)
-        update = _parse(await request.body(), application)
+        update = _decode(await request.body())
+        if update is not None:
+            try:
+                await deliver(update)
+            except (ValueError, TypeError, KeyError, AttributeError):  # malformed fields
+                update = None
         if update is None:
             log.warning("webhook.refused", extra={"reason": "not an update"})
             return Response(status_code=400)
-        await application.update_queue.put(update)
         return Response(status_code=200)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        checks = await readiness(application.services)
-        ready = all(checks.values())
+        checks = await ready()
+        ok = all(checks.values())
         return JSONResponse(
-            {"status": "ready" if ready else "not ready", "checks": checks},
-            status_code=200 if ready else 503,
+            {"status": "ready" if ok else "not ready", "checks": checks},
+            status_code=200 if ok else 503,
         )
 
     return Starlette(
@@ -80,15 +92,15 @@ def create_webhook_app(application: SeedingApplication, *, path: str, secret: st
     )
 
 
-def _parse(body: bytes, application: SeedingApplication) -> Update | None:
-    """The Update in ``body``, or ``None`` for anything that is not one."""
+def _decode(body: bytes) -> dict[str, Any] | None:
+    """The JSON object in ``body`` if it looks like an update, else ``None``."""
     try:
         data = json.loads(body)
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-            return None
-        return Update.de_json(data, application.bot)
-    except (ValueError, TypeError, KeyError, AttributeError):  # malformed JSON or fields
+    except ValueError:
         return None
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        return None
+    return data
 
 
 async def readiness(services: Services) -> dict[str, bool]:
@@ -111,15 +123,16 @@ async def _vendor_ready(services: Services) -> bool:
 
 
 @contextlib.asynccontextmanager
-async def receiving_webhook(application: SeedingApplication) -> AsyncIterator[None]:
-    """Serve the webhook, then tell Telegram where it is; stop serving on exit."""
-    settings = application.services.settings
+async def serving_webhook(
+    settings: Settings, deliver: Deliver, ready: Readiness, set_webhook: SetWebhook
+) -> AsyncIterator[str]:
+    """Serve the webhook, then tell Telegram where it is (``set_webhook`` takes the Bot API's
+    setWebhook parameters); stop serving on exit. Yields the local URL served on."""
     assert settings.webhook_url and settings.webhook_secret  # checked by Settings
     secret = settings.webhook_secret.get_secret_value()
-    app = create_webhook_app(application, path=settings.webhook_path, secret=secret)
+    app = create_webhook_app(settings.webhook_path, secret, deliver, ready)
     async with serving(app, settings.webhook_listen, settings.webhook_port) as local_url:
-        application.services.extras[LOCAL_URL] = local_url
-        await application.bot.set_webhook(
+        await set_webhook(
             url=settings.webhook_url,
             secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
@@ -127,4 +140,22 @@ async def receiving_webhook(application: SeedingApplication) -> AsyncIterator[No
             max_connections=min(MAX_CONNECTIONS, settings.max_concurrent_updates),
         )
         log.info("webhook.set", extra={"listen": local_url, "path": settings.webhook_path})
+        yield local_url
+
+
+@contextlib.asynccontextmanager
+async def receiving_webhook(application: SeedingApplication) -> AsyncIterator[None]:
+    """The webhook of a bot in one process: updates go on ``application.update_queue``."""
+    services = application.services
+
+    async def deliver(data: Mapping[str, Any]) -> None:
+        await application.update_queue.put(Update.de_json(dict(data), application.bot))
+
+    async def ready() -> dict[str, bool]:
+        return await readiness(services)
+
+    async with serving_webhook(
+        services.settings, deliver, ready, application.bot.set_webhook
+    ) as local_url:
+        services.extras[LOCAL_URL] = local_url
         yield

@@ -11,16 +11,19 @@ import asyncio
 import contextlib
 import os
 import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.users import Step, User
 from bot.app import running_bot
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.demo import wait_until_idle
-from bot.fake_telegram import BotMessage, FakeTelegram
+from bot.fake_telegram import BotMessage, FakeTelegram, FeedEvent
 from bot.i18n import Translator
 from bot.sandbox import Sandbox
 from bot.services import SeedingApplication
@@ -258,3 +261,56 @@ async def running_harness(tmp_path: Path, **overrides: Any) -> AsyncIterator[Har
         settings = harness_settings(tmp_path / "bot.db", tg, **overrides)
         async with running_bot(settings, clock, sleep=clock.sleep) as app:
             yield Harness(tg, app, clock, settings)
+
+
+class Instance:
+    """One ``python -m bot run`` child process; its log is a file we can read while it runs."""
+
+    def __init__(self, name: str, env: dict[str, str], log: Path) -> None:
+        self.name = name
+        self.log = log
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                cwd=log.parent,  # no developer's .env
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def said(self, event: str) -> bool:
+        return f'"message": "{event}"' in self.log.read_text(errors="replace")
+
+    async def wait_said(self, event: str, within_s: float) -> float:
+        """Seconds until the log has ``event``."""
+        started = time.monotonic()
+        while not self.said(event):
+            if self.process.poll() is not None:
+                raise AssertionError(f"{self.name} exited:\n{self.log.read_text()[-3000:]}")
+            if time.monotonic() - started > within_s:
+                raise AssertionError(f"{self.name} never logged {event}:\n{self.log.read_text()}")
+            await asyncio.sleep(0.02)
+        return time.monotonic() - started
+
+    async def stop(self) -> None:
+        await stop_process(self.process)
+
+
+async def drive(tg: FakeTelegram, user: User, cursor: int, within_s: float = 20) -> int:
+    """Play ``user`` against the bot's new messages until it stops; returns the last seq."""
+    deadline = time.monotonic() + within_s
+    while user.step not in (Step.DONE, Step.FAILED, user.stop_at):
+        events = await tg.wait_for(
+            lambda after=cursor: tg.events(user.chat_id, after=after), timeout=within_s
+        )
+        for event in events:
+            cursor = event.seq
+            if event.type != "sent":
+                continue
+            action = user.react(FeedEvent.of(event))
+            if action is not None:
+                name, args = action
+                await getattr(tg, name)(**args)
+        assert time.monotonic() < deadline, f"stuck at {user.step}\n{tg.dump()}"
+    return cursor

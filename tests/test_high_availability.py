@@ -12,8 +12,6 @@ import asyncio
 import random
 import signal
 import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -26,11 +24,11 @@ import pytest
 
 from bench.users import OTP, Step, User
 from bot.clock import SystemClock
-from bot.fake_telegram import FakeTelegram, FeedEvent
+from bot.fake_telegram import FakeTelegram
 from bot.sandbox import SandboxConfig, running_sandbox
 from tests.conftest import find_secrets
 from tests.conftest_store import POSTGRES_URL
-from tests.harness import CAPTCHA, bot_process_env, stop_process
+from tests.harness import CAPTCHA, Instance, bot_process_env, drive
 
 REPO = Path(__file__).resolve().parent.parent
 CHECK_EVERY_S = 0.2
@@ -49,40 +47,6 @@ async def _postgres_or_skip() -> None:
             "(default postgresql://postgres@127.0.0.1:5432/test)"
         )
     await conn.close()
-
-
-class Instance:
-    """One ``python -m bot run``; its log is a file we can read while it runs."""
-
-    def __init__(self, name: str, env: dict[str, str], log: Path) -> None:
-        self.name = name
-        self.log = log
-        with log.open("wb") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run"],
-                cwd=log.parent,  # no developer's .env
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-
-    def said(self, event: str) -> bool:
-        return f'"message": "{event}"' in self.log.read_text(errors="replace")
-
-    async def wait_said(self, event: str, within_s: float) -> float:
-        """Seconds until the log has ``event``."""
-        started = time.monotonic()
-        while not self.said(event):
-            if self.process.poll() is not None:
-                raise AssertionError(f"{self.name} exited:\n{self.log.read_text()[-3000:]}")
-            if time.monotonic() - started > within_s:
-                raise AssertionError(f"{self.name} never logged {event}:\n{self.log.read_text()}")
-            await asyncio.sleep(0.02)
-        return time.monotonic() - started
-
-    async def stop(self) -> None:
-        await stop_process(self.process)
 
 
 @asynccontextmanager
@@ -129,27 +93,14 @@ async def two_instances(
         assert not leaks, f"Aadhaar numbers or OTPs in the bots' logs: {leaks}"
 
 
-async def drive(tg: FakeTelegram, user: User, cursor: int, within_s: float = 20) -> int:
-    """Play ``user`` against the bot's new messages until it stops; returns the last seq."""
-    deadline = time.monotonic() + within_s
-    while user.step not in (Step.DONE, Step.FAILED, user.stop_at):
-        events = await tg.wait_for(
-            lambda after=cursor: tg.events(user.chat_id, after=after), timeout=within_s
-        )
-        for event in events:
-            cursor = event.seq
-            if event.type != "sent":
-                continue
-            action = user.react(FeedEvent.of(event))
-            if action is not None:
-                name, args = action
-                await getattr(tg, name)(**args)
-        assert time.monotonic() < deadline, f"stuck at {user.step}\n{tg.dump()}"
-    return cursor
-
-
-async def test_standby_takes_over_and_finishes_the_check_in_flight(tmp_path: Path) -> None:
-    async with two_instances(tmp_path) as (tg, first, second):
+@pytest.mark.parametrize("workers", [1, 2])
+async def test_standby_takes_over_and_finishes_the_check_in_flight(
+    tmp_path: Path, workers: int
+) -> None:
+    """With BOT_WORKERS=2 the leader is a dispatcher and its workers: SIGKILL on the dispatcher
+    (what a dying machine does to all of them is no harder: its workers stop by themselves)."""
+    each = {"BOT_WORKERS": str(workers)}
+    async with two_instances(tmp_path, (each, each)) as (tg, first, second):
         # Whichever got the lock first is the leader; the other waits.
         await asyncio.wait(
             [

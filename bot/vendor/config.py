@@ -96,6 +96,26 @@ class VendorConfig:
         """This config paced under the named plan's limits (see :data:`PLAN_LIMITS`)."""
         return dataclasses.replace(self, **dataclasses.asdict(plan_limits(plan)))
 
+    def shared_by(self, processes: int) -> VendorConfig:
+        """This config's share of the rate limits when ``processes`` pace separately (worker
+        processes, bot/workers.py): together they stay within the plan, rounding down. A
+        limit smaller than ``processes`` cannot be shared so (ValueError; Settings refuses
+        such a BOT_WORKERS first)."""
+        if processes <= 1:
+            return self
+
+        def share(limit: int | None) -> int | None:
+            if limit is not None and limit < processes:
+                raise ValueError(f"a limit of {limit} cannot be shared by {processes} processes")
+            return None if limit is None else limit // processes
+
+        return dataclasses.replace(
+            self,
+            per_second=share(self.per_second),
+            per_minute=share(self.per_minute),
+            per_day=share(self.per_day),
+        )
+
     def path(self, endpoint: Endpoint) -> str:
         return {
             Endpoint.AUTHORIZE: self.authorize_path,
