@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.notices import Notices
 from bot.sandbox import Sandbox
 from bot.store.base import Store
 from bot.vendor.breaker import CircuitBreaker
+from bot.vendor.pacing import Sleep
 from bot.vendor.types import SeedingVendor
 
 
@@ -36,6 +38,9 @@ class Services:
     # /readyz, ``inner`` for the client itself (e.g. its pacer).
     breaker: CircuitBreaker | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # How the typing indicator waits before it shows (handlers/turn.py): tests put their own
+    # here, so that "fast" and "slow" vendors do not depend on the machine's load.
+    typing_wait: Sleep = asyncio.sleep
 
 
 class SeedingApplication(Application[Any, Any, Any, Any, Any, Any]):

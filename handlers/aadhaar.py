@@ -31,18 +31,24 @@ async def on_text(turn: Turn, text: str) -> None:
         await turn.say(PROBLEM_KEYS[check.problem], *delete_warning, count=check.digit_count)
         return
     assert turn.state is not None
-    state = await turn.save(turn.state.evolve(last4=last_four(check.number)))
+    # Held unsaved until something is said or the captcha step saves it with its own changes
+    # (one write, not two); the daily cap's end of the check logs it from memory.
+    state = turn.state = turn.state.evolve(last4=last_four(check.number))
     if delete_warning:
+        await turn.save(state)
         await turn.say(*delete_warning)
     if await otp.daily_cap_reached(turn):
         return
     if not turn.services.vendor.captcha_enabled:
+        await turn.save(state)
         await otp.request_otp(turn, check.number, session_id=None, captcha_text=None)
         return
-    await turn.typing()
     try:
-        session = await turn.services.vendor.initiate_session()
+        async with turn.typing():
+            session = await turn.services.vendor.initiate_session()
     except VendorError as exc:
+        if not delete_warning:  # (else saved above)
+            await turn.save(state)
         await outcomes.report_vendor_error(turn, exc, step=Step.AADHAAR)
         return
     turn.services.held.hold(turn.chat_id, state.check_id, check.number)

@@ -43,14 +43,14 @@ async def fresh(turn: Turn, intro_key: str, **args: object) -> None:
     state = turn.state
     assert state is not None
     vendor = turn.services.vendor
-    await turn.typing()
     try:
-        if state.vendor_session_id and not captcha_session_expired(
-            state, turn.now, turn.services.limits
-        ):
-            image = await vendor.reload_captcha(state.vendor_session_id)
-        else:
-            image = await vendor.initiate_session()
+        async with turn.typing():
+            if state.vendor_session_id and not captcha_session_expired(
+                state, turn.now, turn.services.limits
+            ):
+                image = await vendor.reload_captcha(state.vendor_session_id)
+            else:
+                image = await vendor.initiate_session()
     except VendorError as exc:
         await outcomes.report_vendor_error(turn, exc, step=Step.CAPTCHA)
         return
@@ -67,7 +67,9 @@ async def on_text(turn: Turn, text: str) -> None:
     number = turn.services.held.get(turn.chat_id, state.check_id)
     if number is None:
         await turn.remove_buttons(state.prompt_message_id)
-        await turn.save(state.evolve(step=Step.AADHAAR, vendor_session_id=None))
+        await turn.save(
+            state.evolve(step=Step.AADHAAR, vendor_session_id=None, prompt_message_id=None)
+        )
         await turn.say("number-lost")
         return
     if state.vendor_session_id is None or captcha_session_expired(

@@ -150,9 +150,14 @@ async def on_agree(turn: Turn) -> None:
     notice_message = turn.state.prompt_message_id
     consent_id = await _record_once(turn, "given")
     extra = {k: v for k, v in turn.state.extra.items() if k != PENDING}
-    await turn.save(turn.state.evolve(step=Step.AADHAAR, consent_id=consent_id, extra=extra))
+    # The Aadhaar prompt has no buttons: no message of this step has any to take off later.
+    await turn.save(
+        turn.state.evolve(
+            step=Step.AADHAAR, consent_id=consent_id, extra=extra, prompt_message_id=None
+        )
+    )
     await turn.answer_callback("consent-recorded")
-    await turn.remember_prompt(await turn.say("consent-recorded", "aadhaar-prompt"))
+    await turn.say("consent-recorded", "aadhaar-prompt")
     # Last: if the process dies before the prompt is out, the notice's buttons still work
     # (a second tap then repeats the prompt; see router.on_callback).
     await turn.remove_buttons(notice_message)

@@ -59,12 +59,12 @@ async def on_pick(turn: Turn, code: str) -> None:
     state = turn.state
     if state is None:
         await turn.say("language-chosen", "idle-hint", language=turn.t("language-name"))
+    elif state.step is Step.LANGUAGE:
+        turn.state = state.evolve(language=code)  # saved by show_notice, with the step: one write
+        await consent.show_notice(turn)
     else:
-        state = await turn.save(state.evolve(language=code))
-        if state.step is Step.LANGUAGE:
-            await consent.show_notice(turn)
-        else:
-            await prompts.reprompt(turn)
+        await turn.save(state.evolve(language=code))
+        await prompts.reprompt(turn)
     # Last: if the process dies before the next prompt is out, the picker still works.
     message = turn.update.effective_message
     await turn.remove_buttons(message.message_id if message else None)

@@ -65,11 +65,11 @@ async def request_otp(
 ) -> None:
     state = turn.state
     assert state is not None
-    await turn.typing()
     try:
-        sent = await turn.services.vendor.generate_otp(
-            number, session_id=session_id, captcha=captcha_text
-        )
+        async with turn.typing():
+            sent = await turn.services.vendor.generate_otp(
+                number, session_id=session_id, captcha=captcha_text
+            )
     except VendorError as exc:
         if exc.outcome is Outcome.NO_ANSWER:
             # It may have reached UIDAI and sent an SMS: it counts against the daily cap.
@@ -108,7 +108,9 @@ async def _generate_failed(turn: Turn, error: VendorError) -> None:
     elif outcome is Outcome.INVALID_AADHAAR:
         turn.services.held.drop(turn.chat_id)
         await turn.remove_buttons(turn.state.prompt_message_id)
-        await turn.save(turn.state.evolve(step=Step.AADHAAR, vendor_session_id=None))
+        await turn.save(
+            turn.state.evolve(step=Step.AADHAAR, vendor_session_id=None, prompt_message_id=None)
+        )
         await turn.say("error-invalid-aadhaar")
     elif outcome in RETRYABLE_GENERATE and turn.services.vendor.captcha_enabled:
         attempts = turn.state.generate_attempts + 1
@@ -141,9 +143,9 @@ async def on_text(turn: Turn, text: str) -> None:
     if code is None or state.reference_id is None:
         await turn.say("otp-bad-format", *warning)
         return
-    await turn.typing()
     try:
-        seeding = await turn.services.vendor.verify_otp(state.reference_id, code)
+        async with turn.typing():
+            seeding = await turn.services.vendor.verify_otp(state.reference_id, code)
     except VendorError as exc:
         await _verify_failed(turn, exc, warning)
         return
@@ -197,7 +199,11 @@ async def on_resend(turn: Turn) -> None:
     await turn.remove_buttons(state.prompt_message_id)
     await turn.save(
         state.evolve(
-            step=Step.AADHAAR, resends=state.resends + 1, reference_id=None, otp_sent_at=None
+            step=Step.AADHAAR,
+            resends=state.resends + 1,
+            reference_id=None,
+            otp_sent_at=None,
+            prompt_message_id=None,  # its buttons are gone, and the next prompt has none
         )
     )
     await turn.say("otp-resend-send-number", "otp-not-arriving")

@@ -65,20 +65,20 @@ async def export(turn: Turn) -> None:
     if len(data) > DOCUMENT_LIMIT:
         await turn.say("export-too-large")
         return
-    await turn.typing(ChatAction.UPLOAD_DOCUMENT)
     log.info("export.sent", extra={"admin_id": turn.user_id, "rows": len(records)})
-    await turn.context.bot.send_document(
-        turn.chat_id,
-        document=data,
-        filename=csv_filename(period.first, period.last),
-        caption=turn.t(
-            "export-caption",
-            first=_day(turn, period.first),
-            last=_day(turn, period.last),
-            count=len(records),
-        ),
-        parse_mode=ParseMode.HTML,
-    )
+    async with turn.typing(ChatAction.UPLOAD_DOCUMENT):
+        await turn.context.bot.send_document(
+            turn.chat_id,
+            document=data,
+            filename=csv_filename(period.first, period.last),
+            caption=turn.t(
+                "export-caption",
+                first=_day(turn, period.first),
+                last=_day(turn, period.last),
+                count=len(records),
+            ),
+            parse_mode=ParseMode.HTML,
+        )
 
 
 def _day(turn: Turn, day: date) -> str:

@@ -2,16 +2,17 @@
 
 A :class:`Turn` knows the chat, the user, their language and their open check (if any), and
 offers the few things steps do: say something (translated), delete the user's message, show
-the typing indicator, save or end the check.
+the typing indicator while the vendor is slow, save or end the check.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,12 @@ from handlers.callbacks import Action, encode
 log = logging.getLogger(__name__)
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
+Sleep = Callable[[float], Awaitable[None]]
+
+# The typing indicator goes out only once a call has kept the user waiting this long. Most
+# vendor calls answer sooner, and then the indicator would cost a Bot API call (about as much
+# of our CPU as a message) for nothing the user could see: the answer is already on its way.
+TYPING_DELAY_S = 0.3
 
 
 def escape(value: object) -> str:
@@ -161,9 +168,30 @@ class Turn:
             log.warning("message.delete_failed", extra={"error": type(exc).__name__})
             return False
 
-    async def typing(self, action: str = ChatAction.TYPING) -> None:
-        with contextlib.suppress(TelegramError):  # not worth failing a check for
-            await self.context.bot.send_chat_action(self.chat_id, action)
+    @contextlib.asynccontextmanager
+    async def typing(self, action: str = ChatAction.TYPING) -> AsyncIterator[None]:
+        """Show ``action`` while the body runs, if it runs longer than ``TYPING_DELAY_S``."""
+        sleep = self.services.typing_wait
+        sending = False
+
+        async def show_later() -> None:
+            nonlocal sending
+            await sleep(TYPING_DELAY_S)
+            sending = True
+            with contextlib.suppress(TelegramError):  # not worth failing a check for
+                await self.context.bot.send_chat_action(self.chat_id, action)
+
+        task = asyncio.create_task(show_later())
+        try:
+            yield
+        finally:
+            if sending:
+                # Let it arrive first: an indicator that reached Telegram after the answer
+                # would show "typing…" for seconds under it.
+                with contextlib.suppress(Exception):
+                    await task
+            else:
+                task.cancel()  # still waiting: nothing was sent, nothing needs to be awaited
 
     # ---------------------------------------------------------------- state
     def new_state(
@@ -195,8 +223,11 @@ class Turn:
 
     async def remember_prompt(self, message: Message) -> None:
         """Note the message whose buttons belong to the current step (saved after sending:
-        a crash in between costs only the later removal of those buttons)."""
-        if self.state is not None:
+        a crash in between costs only the later removal of those buttons).
+
+        A message without buttons is not noted: there would be nothing to take off later (the
+        step that sends one clears ``prompt_message_id`` in the save before it)."""
+        if self.state is not None and message.reply_markup is not None:
             await self.save(self.state.evolve(prompt_message_id=message.message_id))
 
     async def end_check(

@@ -3,6 +3,8 @@ the vendor sandbox, and a clock the test moves. Assertions are on what the user 
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.domain.flow import Step
@@ -93,7 +95,58 @@ async def test_active_result_card(harness: Harness) -> None:
         assert line in card
     assert chat.last.buttons[0][0].text == en("check-again-button")
     assert await flow_step(harness, chat) is None, "the flow row is deleted when the check ends"
-    assert "typing" in {action for _, action in harness.tg.chat_actions}
+
+
+async def _never(_seconds: float) -> None:
+    """A typing delay that never runs out: every vendor call answers "before" it."""
+    await asyncio.Event().wait()
+
+
+async def _at_once(_seconds: float) -> None:
+    """A typing delay that runs out at once: every vendor call that waits at all is "slow"."""
+    await asyncio.sleep(0)
+
+
+async def test_a_slow_vendor_shows_typing(harness: Harness) -> None:
+    harness.app.services.typing_wait = _at_once
+    chat = harness.chat()
+    await chat.to_otp()
+    harness.sandbox.add_fault("verify-otp", delay_ms=100)
+    mark = len(harness.tg.calls)
+    card = texts(await chat.send(GOOD_OTP))[-1]
+    assert "STATE BANK OF INDIA" in card
+    assert (chat.chat_id, "typing") in harness.tg.chat_actions
+    methods = [c.method for c in harness.tg.calls[mark:] if c.method != "getUpdates"]
+    assert methods.index("sendChatAction") < methods.index("sendMessage"), "typing, then answer"
+
+
+async def test_a_fast_vendor_shows_no_typing(harness: Harness) -> None:
+    """An answer that comes before the typing delay runs out costs no sendChatAction."""
+    harness.app.services.typing_wait = _never
+    chat = harness.chat()
+    card = texts(await chat.check())[-1]
+    assert "STATE BANK OF INDIA" in card
+    assert harness.tg.chat_actions == []
+    assert "sendChatAction" not in {c.method for c in harness.tg.calls}
+
+
+async def test_a_check_makes_no_call_it_does_not_need(harness: Harness) -> None:
+    """The Bot API calls of a whole check with a fast vendor, in order: each one costs CPU."""
+    harness.app.services.typing_wait = _never
+    chat = harness.chat()
+    mark = len(harness.tg.calls)
+    await chat.check()
+    methods = [c.method for c in harness.tg.calls[mark:] if c.method != "getUpdates"]
+    assert methods == [
+        "sendMessage",  # /start: the language picker
+        "answerCallbackQuery", "sendMessage",  # English: the notice
+        "editMessageReplyMarkup",  # ... and the picker's buttons off
+        "answerCallbackQuery", "sendMessage",  # I agree: the Aadhaar prompt (no buttons)
+        "editMessageReplyMarkup",  # ... and the notice's buttons off
+        "deleteMessage", "sendPhoto",  # the number: deleted; the captcha
+        "editMessageReplyMarkup", "sendMessage",  # the captcha: its button off; OTP sent
+        "deleteMessage", "editMessageReplyMarkup", "sendMessage",  # the OTP: the result
+    ]  # fmt: skip
 
 
 async def test_inactive_result_says_what_to_do(harness: Harness) -> None:

@@ -5,6 +5,7 @@ traceback, and the flow row stays at a step that matches what the user sees."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -204,6 +205,9 @@ async def test_side_calls_that_fail_do_not_stop_the_check(
     harness: Harness, caplog: pytest.LogCaptureFixture, method: str
 ) -> None:
     """Removing old buttons, answering a tap, the typing indicator: conveniences."""
+    if method == "sendChatAction":  # the indicator goes out only while the vendor is slow
+        harness.app.services.typing_wait = _at_once
+        harness.sandbox.add_fault("*", times=-1, delay_ms=20)
     chat = harness.chat()
     await chat.send("/start")
     harness.tg.fail_next(method, status=400, description="Bad Request: something odd", times=5)
@@ -212,4 +216,10 @@ async def test_side_calls_that_fail_do_not_stop_the_check(
     card = texts(await chat.check_from_aadhaar())[-1]
     assert "STATE BANK OF INDIA" in card
     assert await step_of(harness, chat) is None
+    assert len(harness.tg.calls_to(method)) >= 2, "the failing calls were made"
     assert not failures(caplog)
+
+
+async def _at_once(_seconds: float) -> None:
+    """A typing delay that runs out at once."""
+    await asyncio.sleep(0)
