@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.event_loop import event_loop_factory
 from bot.logging_setup import configure_logging
 
 _T = TypeVar("_T")
@@ -107,18 +107,6 @@ def _run(settings: Settings) -> int:
 def _in_loop(main: Coroutine[Any, Any, _T]) -> _T:
     with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
         return runner.run(main)
-
-
-def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop's event loop when it is installed (a dependency; measured in bench/README.md),
-    else asyncio's. SEEDINGBOT_LOOP=asyncio forces asyncio's (to compare, or to debug)."""
-    if os.environ.get("SEEDINGBOT_LOOP") == "asyncio":
-        return None
-    try:
-        import uvloop
-    except ImportError:
-        return None
-    return uvloop.new_event_loop
 
 
 if __name__ == "__main__":
