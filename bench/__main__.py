@@ -3,7 +3,7 @@
     python -m bench                     the full run (about 11 minutes on 2 cores)
     python -m bench --smoke             a tiny run of every part, for CI (seconds)
     python -m bench --only cost,store   some parts: isolation, latency, cost, memory, store
-                                        (start-up and idle RSS come with any of the first four)
+                                        (start-up and idle memory come with any of the first four)
 """
 
 from __future__ import annotations

@@ -48,6 +48,19 @@ def rss_kib(pid: int) -> int:
     return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_KIB
 
 
+def pss_kib(pid: int) -> int:
+    """Proportional set size (each page shared by k processes counted 1/k in each), from
+    /proc/<pid>/smaps_rollup; RSS where the kernel has no such file. Summed over a dispatcher
+    and the workers forked from it, PSS counts their shared pages once, RSS once per process."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except FileNotFoundError:
+        pass
+    return rss_kib(pid)
+
+
 def process_tree(pid: int) -> list[int]:
     """``pid`` and its descendants (a bot with BOT_WORKERS > 1 is a dispatcher and its
     workers), from /proc/<pid>/task/<tid>/children."""
@@ -152,7 +165,8 @@ class Rig:
         return tree_total(self.bot.pid, cpu_seconds)
 
     def rss(self) -> int:
-        return int(tree_total(self.bot.pid, rss_kib))
+        """The bot's memory: the PSS of its process tree (its RSS when it is one process)."""
+        return int(tree_total(self.bot.pid, pss_kib))
 
 
 def bot_env(

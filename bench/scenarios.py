@@ -121,7 +121,7 @@ class Scenarios:
             if size == max(self.plan.sizes):
                 self.report.add(
                     "memory.kib_per_user_in_flight",
-                    f"memory: peak RSS per user, {size} users in lock-step",
+                    f"memory: peak PSS per user, {size} users in lock-step",
                     "KiB",
                     per_user_kib,
                 )
@@ -152,7 +152,7 @@ class Scenarios:
                 per_user.append(max(rig.rss() - before, 0) / users)
         self.report.add(
             "memory.kib_per_waiting_user",
-            f"memory: RSS per user waiting mid-check ({users} at the captcha)",
+            f"memory: PSS per user waiting mid-check ({users} at the captcha)",
             "KiB",
             per_user,
         )
@@ -207,13 +207,13 @@ class Scenarios:
         self.report.add("cost.p99_ms", f"cost: update p99 at saturation ({users} users)", "ms", p99)
 
     def startup(self) -> None:
-        """Every rig started so far: spawn to first getUpdates, and idle RSS after start-up."""
+        """Every rig started so far: spawn to first getUpdates, and idle memory after start-up."""
         samples = self.samples
         self.report.add("startup.s", "start-up: process start to first getUpdates", "s",
                         samples.startup_s)  # fmt: skip
         self.report.add(
             "memory.idle_mib",
-            "memory: idle RSS after start-up",
+            "memory: idle PSS after start-up (all processes)",
             "MiB",
             [kib / 1024 for kib in samples.idle_kib],
         )

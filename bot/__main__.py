@@ -30,10 +30,6 @@ def main(argv: list[str] | None = None) -> int:
     fake = commands.add_parser("fake-telegram", help="serve the fake Telegram Bot API over HTTP")
     fake.add_argument("--host", default="127.0.0.1")
     fake.add_argument("--port", type=int, default=8081)
-    # One of an instance's worker processes (BOT_WORKERS > 1): started by the bot itself.
-    worker = commands.add_parser("worker")
-    worker.add_argument("index", type=int)
-    worker.add_argument("count", type=int)
     i18n = commands.add_parser("i18n", help="translator tooling: check | bump-notice LANG")
     i18n.add_argument("words", nargs="*")
     from bot.operator_cli import add_commands as add_operator_commands
@@ -55,10 +51,6 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or ("run" if settings.telegram_bot_token else "demo")
     if command == "run":
         return _run(settings)
-    if command == "worker":
-        from bot.workers import run_worker
-
-        return _in_loop(run_worker(settings, args.index, args.count))
     if command == "demo":
         from bot.demo import run_demo
 
@@ -95,9 +87,10 @@ def _run(settings: Settings) -> int:
         )
         return 2
     if settings.bot_workers > 1:
-        from bot.workers import run_instance
+        from bot.workers import fork_workers, run_instance
 
-        return _in_loop(run_instance(settings))
+        workers = fork_workers(settings, settings.bot_workers)  # before any event loop
+        return _in_loop(run_instance(settings, workers))
     from bot.app import run_until_signalled
 
     _in_loop(run_until_signalled(settings))

@@ -1,11 +1,11 @@
 """Worker processes: one instance of the bot on several cores (BOT_WORKERS=N, N > 1).
 
 One Python process uses one core. With workers, an instance is a small *dispatcher* process and
-N worker processes (``python -m bot worker``), each a whole bot (handlers, store connection,
+N worker processes forked from it, each a whole bot (handlers, store connection,
 vendor client, its own Bot API connections) except that it takes no updates from Telegram::
 
     Telegram ──getUpdates / webhook──▶ dispatcher ──chat id mod N──▶ worker k ──▶ Bot API
-                                       (leader lock)   (stdin pipe)   (handles, answers)
+                                       (leader lock)      (a pipe)    (handles, answers)
 
 * **Every update of a chat goes to the same worker**, in order: the per-chat ordering and the
   Aadhaar number held in memory for a chat (bot/held_numbers.py) work as in one process.
@@ -19,10 +19,9 @@ vendor client, its own Bot API connections) except that it takes no updates from
 * **Metrics**: METRICS_PORT serves the instance's leadership; worker k serves its own
   counters on METRICS_PORT + 1 + k.
 
-This module is the light part, imported first so that the workers start at once;
-bot/dispatcher.py is the rest of the dispatcher. A worker reads one JSON update per line from
-stdin and says ``ready`` on stdout once it can take them; its log goes to stderr with the
-dispatcher's.
+bot/dispatcher.py is the dispatcher's update source; this module starts the workers and
+feeds them. A worker reads one JSON update per line from its pipe and writes ``ready`` on
+another once it can take them; its log goes to stderr with the dispatcher's.
 """
 
 from __future__ import annotations
@@ -31,9 +30,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import signal
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.config import Settings
@@ -82,28 +82,109 @@ class WorkerDied(RuntimeError):
     pass
 
 
+@dataclass(frozen=True)
+class ForkedWorker:
+    """A worker process as its dispatcher holds it: its pid and the dispatcher's ends of its two
+    pipes (updates down, and up: ``ready``, then the end of the pipe when the worker exits)."""
+
+    pid: int
+    updates_fd: int
+    status_fd: int
+
+
+def fork_workers(settings: Settings, count: int) -> list[ForkedWorker]:
+    """Start ``count`` workers by forking this process, which must not run an event loop or
+    any thread yet (a forked child gets only the calling thread).
+
+    Forked rather than started anew: the imports and the parsed locales (most of a bot's
+    start-up, about a second of CPU) are done once here and shared copy-on-write, so an
+    instance with workers starts about as fast as a bot in one process, and its workers
+    share those pages of memory."""
+    import bot.app  # noqa: F401 - the heavy imports, done once for all the workers
+    from bot.i18n import shared_translator
+
+    shared_translator()  # parse the locales once
+    forked: list[ForkedWorker] = []
+    for index in range(count):
+        updates_read, updates_write = os.pipe()
+        status_read, status_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns into the dispatcher's code
+            code = 1
+            try:
+                for other in forked:  # else a sibling's pipe would never end
+                    os.close(other.updates_fd)
+                    os.close(other.status_fd)
+                os.close(updates_write)
+                os.close(status_read)
+                code = _run_worker_process(settings, index, count, updates_read, status_write)
+            except BaseException:
+                log.exception("worker.failed", extra={"index": index})
+            finally:
+                logging.shutdown()
+                os._exit(code)
+        os.close(updates_read)
+        os.close(status_write)
+        forked.append(ForkedWorker(pid, updates_write, status_read))
+    return forked
+
+
+class _Worker:
+    """The dispatcher's live handle on one forked worker."""
+
+    def __init__(self, forked: ForkedWorker, pool: WorkerPool) -> None:
+        self.forked = forked
+        self.pool = pool
+        self.writer: asyncio.StreamWriter | None = None
+        self.started: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.exited = asyncio.Event()
+        self.watch: asyncio.Task[None] | None = None
+
+    async def connect(self) -> None:
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader()
+        await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(self.forked.status_fd, "rb")
+        )
+        transport, protocol = await loop.connect_write_pipe(
+            lambda: asyncio.streams.FlowControlMixin(loop),
+            os.fdopen(self.forked.updates_fd, "wb"),
+        )
+        self.writer = asyncio.StreamWriter(transport, protocol, None, loop)
+        self.watch = asyncio.create_task(self._watch(reader))
+
+    async def _watch(self, reader: asyncio.StreamReader) -> None:
+        line = await reader.readline()
+        if line == READY_LINE:
+            self.started.set_result(None)
+            await reader.read()  # until the worker's end of the pipe closes: it has exited
+        else:
+            self.started.set_exception(WorkerDied(f"worker {self.forked.pid} did not start"))
+        self.exited.set()
+        if not self.pool.closing:
+            log.error("worker.died", extra={"pid": self.forked.pid})
+            self.pool.died.set()
+
+
 class WorkerPool:
     """The instance's worker processes, and the pipes that feed them."""
 
-    def __init__(self, processes: Sequence[asyncio.subprocess.Process]) -> None:
-        self._processes = list(processes)
-        self._closing = False
+    def __init__(self) -> None:
+        self.closing = False
         self.died = asyncio.Event()  # set when a worker exits while the pool is open
-        self._watchers = [asyncio.create_task(self._watch(p)) for p in self._processes]
+        self._workers: list[_Worker] = []
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def running(cls, count: int) -> AsyncIterator[WorkerPool]:
-        """Start ``count`` workers (``ready()`` waits for them); stop them on exit."""
-        processes: list[asyncio.subprocess.Process] = []
+    async def running(cls, forked: Sequence[ForkedWorker]) -> AsyncIterator[WorkerPool]:
+        """The pool of workers ``fork_workers`` started (``ready()`` waits for them to start);
+        stops them on exit."""
+        pool = cls()
         try:
-            for index in range(count):
-                processes.append(await _spawn_worker(index, count))
-        except BaseException:
-            await _stop_all(processes)
-            raise
-        pool = cls(processes)
-        try:
+            for worker in forked:
+                handle = _Worker(worker, pool)
+                pool._workers.append(handle)
+                await handle.connect()
             yield pool
         finally:
             await pool.aclose()
@@ -111,85 +192,58 @@ class WorkerPool:
     async def ready(self) -> None:
         """Until every worker says it is ready; raises WorkerDied if one exits first."""
         await asyncio.wait_for(
-            asyncio.gather(*(_ready(p, i) for i, p in enumerate(self._processes))),
-            READY_WITHIN_S,
+            asyncio.gather(*(w.started for w in self._workers)), READY_WITHIN_S
         )
 
     @property
     def size(self) -> int:
-        return len(self._processes)
+        return len(self._workers)
 
     @property
     def alive(self) -> bool:
-        return all(p.returncode is None for p in self._processes)
+        return not any(w.exited.is_set() for w in self._workers)
 
     async def deliver(self, update: Mapping[str, Any]) -> None:
         """Hand ``update`` to its chat's worker (waits while that worker's pipe is full)."""
-        process = self._processes[shard_of(update, len(self._processes))]
-        if process.returncode is not None or process.stdin is None:
-            raise WorkerDied(f"worker {process.pid} is not running")
-        process.stdin.write(json.dumps(update, separators=(",", ":")).encode() + b"\n")
-        await process.stdin.drain()
-
-    async def _watch(self, process: asyncio.subprocess.Process) -> None:
-        code = await process.wait()
-        if not self._closing:
-            log.error("worker.died", extra={"pid": process.pid, "status": code})
-            self.died.set()
+        worker = self._workers[shard_of(update, len(self._workers))]
+        if worker.exited.is_set() or worker.writer is None:
+            raise WorkerDied(f"worker {worker.forked.pid} is not running")
+        worker.writer.write(json.dumps(update, separators=(",", ":")).encode() + b"\n")
+        await worker.writer.drain()
 
     async def aclose(self) -> None:
-        """Close every pipe: each worker handles what it has read, then stops."""
-        self._closing = True
-        await _stop_all(self._processes)
-        for watcher in self._watchers:
-            watcher.cancel()
-        await asyncio.gather(*self._watchers, return_exceptions=True)
+        """Close every pipe: each worker handles what it has read, then stops; reap them all
+        (SIGKILL for one that takes longer than STOP_WITHIN_S)."""
+        self.closing = True
+        for worker in self._workers:
+            if worker.writer is not None and not worker.writer.is_closing():
+                worker.writer.close()
+        for worker in self._workers:
+            try:
+                await asyncio.wait_for(worker.exited.wait(), STOP_WITHIN_S)
+            except TimeoutError:
+                log.warning("worker.killed", extra={"pid": worker.forked.pid})
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(worker.forked.pid, signal.SIGKILL)
+        for worker in self._workers:  # no zombies: each has exited or been killed by now
+            with contextlib.suppress(ChildProcessError):
+                await asyncio.to_thread(os.waitpid, worker.forked.pid, 0)
+        for worker in self._workers:
+            if worker.watch is not None:
+                worker.watch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker.watch
 
 
-async def _spawn_worker(index: int, count: int) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "worker",
-        str(index),
-        str(count),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        limit=MAX_LINE_BYTES,
-    )
-
-
-async def _ready(process: asyncio.subprocess.Process, index: int) -> None:
-    assert process.stdout is not None
-    line = await process.stdout.readline()
-    if line != READY_LINE:
-        raise WorkerDied(f"worker {index} did not start (status {await process.wait()})")
-
-
-async def _stop_all(processes: Sequence[asyncio.subprocess.Process]) -> None:
-    for process in processes:
-        if process.stdin is not None and not process.stdin.is_closing():
-            process.stdin.close()
-    for process in processes:
-        try:
-            await asyncio.wait_for(process.wait(), STOP_WITHIN_S)
-        except TimeoutError:
-            log.warning("worker.killed", extra={"pid": process.pid})
-            process.kill()
-            await process.wait()
-
-
-async def run_instance(settings: Settings) -> int:
-    """An instance with workers: start them first (their start-up is most of the instance's),
-    load the dispatcher meanwhile, then take updates while leading, until a signal (0) or a
-    worker's death (1). Each worker opens the store and migrates it if needed (migrations run
-    once, under a lock: bot/store/migrate.py)."""
+async def run_instance(settings: Settings, forked: Sequence[ForkedWorker]) -> int:
+    """The dispatcher of the workers ``fork_workers`` started: once they are ready, take
+    updates while leading, until a signal (0) or a worker's death (1). Each worker opens the
+    store and migrates it if needed (migrations run once, under a lock: bot/store/migrate.py)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with WorkerPool.running(settings.bot_workers) as pool:
+    async with WorkerPool.running(forked) as pool:
         from bot.dispatcher import RawBotApi, dispatch_until_stopped
         from bot.store.factory import open_store
 
@@ -222,9 +276,21 @@ async def read_updates(reader: asyncio.StreamReader) -> AsyncIterator[dict[str, 
             yield update
 
 
-async def run_worker(settings: Settings, index: int, count: int) -> int:
-    """One worker: a whole bot fed from stdin. Signals are the dispatcher's to act on (a
-    Ctrl-C reaches the whole process group): the worker stops when its pipe ends."""
+def _run_worker_process(
+    settings: Settings, index: int, count: int, updates_fd: int, status_fd: int
+) -> int:
+    from bot.event_loop import event_loop_factory
+
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        return runner.run(run_worker(settings, index, count, updates_fd, status_fd))
+
+
+async def run_worker(
+    settings: Settings, index: int, count: int, updates_fd: int, status_fd: int
+) -> int:
+    """One worker: a whole bot fed from the dispatcher's pipe. Signals are the dispatcher's to
+    act on (a Ctrl-C reaches the whole process group): the worker stops when its pipe ends.
+    ``status_fd`` carries ``ready`` and stays open until the process exits."""
     from telegram import Update
 
     from bot.app import WorkerSlot, running_bot
@@ -233,10 +299,11 @@ async def run_worker(settings: Settings, index: int, count: int) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, lambda: None)
     reader = asyncio.StreamReader(limit=MAX_LINE_BYTES)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(updates_fd, "rb")
+    )
     async with running_bot(settings, worker=WorkerSlot(index, count)) as application:
-        sys.stdout.buffer.write(READY_LINE)
-        sys.stdout.buffer.flush()
+        os.write(status_fd, READY_LINE)
         async for data in read_updates(reader):
             try:
                 update = Update.de_json(data, application.bot)
