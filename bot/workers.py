@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -104,6 +105,9 @@ def fork_workers(settings: Settings, count: int) -> list[ForkedWorker]:
     from bot.i18n import shared_translator
 
     shared_translator()  # parse the locales once
+    # Objects from before the fork are never collected: the collector would otherwise write to
+    # every one of them in every worker, copying the shared pages (CPython's gc.freeze advice).
+    gc.freeze()
     forked: list[ForkedWorker] = []
     for index in range(count):
         updates_read, updates_write = os.pipe()
