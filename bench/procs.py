@@ -26,7 +26,7 @@ PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 CAPTCHA = "ABC123"  # SANDBOX_CAPTCHA_TEXT: the scripted users type it
 SANDBOX_CREDENTIAL = "sandbox"
 READY_WITHIN_S = 30.0
-BENCH_WORKERS = 2
+BENCH_WORKERS = 1
 
 
 def free_port() -> int:
@@ -185,7 +185,8 @@ def bot_env(
         "DATABASE_URL": database_url,
         "DAILY_OTP_REQUESTS": "100",
         "LOG_LEVEL": "INFO",
-        # As deployed on this machine's 2 cores: a dispatcher and a worker per core.
+        # One process: on these 2 cores, shared with the fakes, workers add throughput but
+        # lengthen the latency tail (bench/README.md); --bot-env BOT_WORKERS=2 to compare.
         "BOT_WORKERS": str(BENCH_WORKERS),
     }
     env.update(extra)

@@ -91,8 +91,9 @@ def _run(settings: Settings) -> int:
 
         workers = fork_workers(settings, settings.bot_workers)  # before any event loop
         return _in_loop(run_instance(settings, workers))
-    from bot.app import run_until_signalled
+    from bot.app import run_until_signalled, settle_process
 
+    settle_process()
     _in_loop(run_until_signalled(settings))
     return 0
 

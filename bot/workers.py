@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import json
 import logging
 import os
@@ -101,13 +100,9 @@ def fork_workers(settings: Settings, count: int) -> list[ForkedWorker]:
     start-up, about a second of CPU) are done once here and shared copy-on-write, so an
     instance with workers starts about as fast as a bot in one process, and its workers
     share those pages of memory."""
-    import bot.app  # noqa: F401 - the heavy imports, done once for all the workers
-    from bot.i18n import shared_translator
+    from bot.app import settle_process  # the heavy imports, done once for all the workers
 
-    shared_translator()  # parse the locales once
-    # Objects from before the fork are never collected: the collector would otherwise write to
-    # every one of them in every worker, copying the shared pages (CPython's gc.freeze advice).
-    gc.freeze()
+    settle_process()
     forked: list[ForkedWorker] = []
     for index in range(count):
         updates_read, updates_write = os.pipe()
