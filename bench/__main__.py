@@ -92,10 +92,12 @@ async def run(args: argparse.Namespace) -> Report:
         bot_settings=dict(item.split("=", 1) for item in args.bot_env),
     )
     workers = plan.bot_settings.get("BOT_WORKERS", str(BENCH_WORKERS))
-    report.notes.append(
-        f"the bot ran as BOT_WORKERS={workers} (a dispatcher process and {workers} worker "
-        "process(es)); its CPU and RSS are those of all of them"
+    layout = (
+        "one process"
+        if workers == "1"
+        else f"a dispatcher and {workers} worker processes; its CPU and memory are theirs together"
     )
+    report.notes.append(f"the bot ran as BOT_WORKERS={workers} ({layout})")
     scenarios = Scenarios(plan, report)
     if "isolation" in parts:
         await scenarios.isolation()

@@ -318,33 +318,51 @@ async def running_bot(
         application = build_application(services, takes_updates=worker is None, runs_jobs=first)
         async with application:
             await application.start()
-            if first:
-                await set_command_menus(application)
-                await access.set_staff_menus(application)
             source: contextlib.AbstractAsyncContextManager[object] = (
                 taking_updates(application) if worker is None else contextlib.nullcontext()
             )
             try:
                 async with source, exporting_metrics(application, reports_leader=worker is None):
+                    if first:
+                        # After the update source has started: the menus are a convenience
+                        # (every language to parse, some fifteen calls), not worth keeping the
+                        # first user waiting for. Tests await ``application.menus``.
+                        application.menus = asyncio.create_task(_set_menus(application))
                     log.info(
                         "bot.started",
                         extra={"sandbox": services.sandbox, "mode": settings.bot_mode},
                     )
                     yield application
             finally:
+                if application.menus is not None:
+                    application.menus.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await application.menus
                 await application.stop()
     finally:
         await services.vendor.aclose()
         await services.store.close()
 
 
-def settle_process() -> None:
-    """Parse the locales now and move everything loaded so far (modules, the locales: some
-    136,000 objects) out of the garbage collector's way for good. A full collection over them
-    took 75 ms, a pause every update in flight waited out; with them frozen it is well under
-    a millisecond. Call once, before the event loop starts (and before forking workers, whose
-    shared pages the collector would otherwise write to)."""
-    shared_translator()
+async def _set_menus(application: SeedingApplication) -> None:
+    """The menus, in the background: a failure is logged, never raised (they are a convenience,
+    and the next start sets them again)."""
+    try:
+        await set_command_menus(application)
+        await access.set_staff_menus(application)
+    except Exception as exc:  # the store or Telegram failing now must not stop the bot
+        log.warning("menus.not_set", extra={"error": type(exc).__name__})
+
+
+def settle_process(*, all_locales: bool = False) -> None:
+    """Move everything loaded so far (modules, locales: over 100,000 objects) out of the
+    garbage collector's way for good. A full collection over them took 75 ms, a pause every
+    update in flight waited out; with them frozen it is well under a millisecond. Call once,
+    before the event loop starts; before forking workers, with ``all_locales`` parsed first so
+    that the workers share them (and the collector does not write to those shared pages)."""
+    translator = shared_translator()
+    if all_locales:
+        translator.load_all()
     gc.freeze()
 
 

@@ -102,7 +102,7 @@ def fork_workers(settings: Settings, count: int) -> list[ForkedWorker]:
     share those pages of memory."""
     from bot.app import settle_process  # the heavy imports, done once for all the workers
 
-    settle_process()
+    settle_process(all_locales=True)
     forked: list[ForkedWorker] = []
     for index in range(count):
         updates_read, updates_write = os.pipe()

@@ -260,6 +260,8 @@ async def running_harness(tmp_path: Path, **overrides: Any) -> AsyncIterator[Har
     async with FakeTelegram(HARNESS_TOKEN, clock=clock) as tg:
         settings = harness_settings(tmp_path / "bot.db", tg, **overrides)
         async with running_bot(settings, clock, sleep=clock.sleep) as app:
+            if app.menus is not None:
+                await app.menus  # tests see the menus as a user would a moment after start
             yield Harness(tg, app, clock, settings)
 
 
