@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -18,14 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.procs import process_tree
 from bench.users import Step, User
 from bot.app import running_bot
-from bot.clock import FakeClock
+from bot.clock import FakeClock, SystemClock
 from bot.config import Settings
 from bot.demo import wait_until_idle
 from bot.fake_telegram import BotMessage, FakeTelegram, FeedEvent
 from bot.i18n import Translator
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, SandboxConfig, running_sandbox
 from bot.services import SeedingApplication
 
 CAPTCHA = "ABC123"  # SANDBOX_CAPTCHA_TEXT in every harness
@@ -297,6 +299,31 @@ class Instance:
 
     async def stop(self) -> None:
         await stop_process(self.process)
+
+    def kill(self) -> None:
+        """SIGKILL the process and any it started (a dispatcher's workers); wait for it."""
+        for pid in reversed(process_tree(self.process.pid)):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait()
+
+    def leaks(self) -> list[str]:
+        """Aadhaar numbers or OTPs found in its log (tests/conftest.py: find_secrets)."""
+        from tests.conftest import find_secrets
+
+        return list(find_secrets(self.log.read_text(errors="replace")))
+
+
+@contextlib.asynccontextmanager
+async def serving_fakes(token: str) -> AsyncIterator[tuple[FakeTelegram, str]]:
+    """The fake Bot API server and the vendor sandbox (its URL), served by this process over
+    loopback for bots in child processes: they outlive a killed bot, as Telegram and the
+    vendor do."""
+    async with (
+        FakeTelegram(token) as tg,
+        running_sandbox(SandboxConfig(captcha_text=CAPTCHA), SystemClock()) as vendor_url,
+    ):
+        yield tg, vendor_url
 
 
 async def drive(tg: FakeTelegram, user: User, cursor: int, within_s: float = 20) -> int:

@@ -23,12 +23,9 @@ import httpx
 import pytest
 
 from bench.users import OTP, Step, User
-from bot.clock import SystemClock
 from bot.fake_telegram import FakeTelegram
-from bot.sandbox import SandboxConfig, running_sandbox
-from tests.conftest import find_secrets
 from tests.conftest_store import POSTGRES_URL
-from tests.harness import CAPTCHA, Instance, bot_process_env, drive
+from tests.harness import Instance, bot_process_env, drive, serving_fakes
 
 REPO = Path(__file__).resolve().parent.parent
 CHECK_EVERY_S = 0.2
@@ -62,10 +59,7 @@ async def two_instances(
     token = f"{random.randint(10**9, 2 * 10**9)}:ha-test-token-for-the-fake-server-only"
     instances: list[Instance] = []
     try:
-        async with (
-            FakeTelegram(token) as tg,
-            running_sandbox(SandboxConfig(captcha_text=CAPTCHA), SystemClock()) as vendor_url,
-        ):
+        async with serving_fakes(token) as (tg, vendor_url):
             env = bot_process_env(
                 tg,
                 vendor_url,
@@ -82,14 +76,10 @@ async def two_instances(
                 await instance.stop()
     finally:
         for instance in instances:
-            if instance.process.poll() is None:
-                instance.process.kill()
-                instance.process.wait()
+            instance.kill()
         await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         await admin.close()
-        leaks = [
-            f"{i.name}: {found}" for i in instances if (found := find_secrets(i.log.read_text()))
-        ]
+        leaks = [f"{i.name}: {found}" for i in instances if (found := i.leaks())]
         assert not leaks, f"Aadhaar numbers or OTPs in the bots' logs: {leaks}"
 
 

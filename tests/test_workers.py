@@ -21,14 +21,11 @@ from pydantic import SecretStr
 from bench.procs import process_tree
 from bench.users import Step, User
 from bot.app import WorkerSlot
-from bot.clock import SystemClock
 from bot.config import Settings
 from bot.fake_telegram import FakeTelegram
-from bot.sandbox import SandboxConfig, running_sandbox
 from bot.vendor.config import VendorConfig
 from bot.workers import chat_key, shard_of
-from tests.conftest import find_secrets
-from tests.harness import CAPTCHA, WEBHOOK_SECRET, Instance, bot_process_env, drive
+from tests.harness import WEBHOOK_SECRET, Instance, bot_process_env, drive, serving_fakes
 
 TOKEN = "7000000002:workers-test-token-for-the-fake-server-only"
 
@@ -133,10 +130,7 @@ def _free_ports(count: int) -> int:
 async def instance(
     tmp_path: Path, workers: int = 2, **settings: str
 ) -> AsyncIterator[tuple[FakeTelegram, Instance]]:
-    async with (
-        FakeTelegram(TOKEN) as tg,
-        running_sandbox(SandboxConfig(captcha_text=CAPTCHA), SystemClock()) as vendor_url,
-    ):
+    async with serving_fakes(TOKEN) as (tg, vendor_url):
         env = bot_process_env(
             tg,
             vendor_url,
@@ -150,13 +144,8 @@ async def instance(
             yield tg, bot
             await bot.stop()
         finally:
-            for pid in process_tree(bot.process.pid)[1:]:
-                _kill(pid)
-            if bot.process.poll() is None:
-                bot.process.kill()
-                bot.process.wait()
-            leaks = find_secrets(bot.log.read_text(errors="replace"))
-            assert not leaks, f"Aadhaar numbers or OTPs in the log: {leaks}"
+            bot.kill()
+            assert not bot.leaks(), f"Aadhaar numbers or OTPs in the log: {bot.leaks()}"
 
 
 def _kill(pid: int) -> None:
