@@ -102,12 +102,19 @@ async def poll_updates(api: RawBotApi, deliver: Deliver) -> None:
 @contextlib.asynccontextmanager
 async def polling(api: RawBotApi, deliver: Deliver) -> AsyncIterator[None]:
     task = asyncio.create_task(poll_updates(api, deliver), name="polling")
+    task.add_done_callback(_said_if_failed)
     try:
         yield
     finally:
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        with contextlib.suppress(asyncio.CancelledError, Exception):  # said when it ended
             await task
+
+
+def _said_if_failed(task: asyncio.Task[None]) -> None:
+    """Polling only ends by itself on a revoked token or a dead worker: say which, at once."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("poll.stopped", extra={"error": type(task.exception()).__name__})
 
 
 def receiving(
