@@ -122,22 +122,13 @@ def receiving(
 ) -> contextlib.AbstractAsyncContextManager[object]:
     """The dispatcher's update source: BOT_MODE=polling or webhook."""
     if settings.bot_mode == "webhook":
-        from bot.webhook import serving_webhook
+        from bot.webhook import database_ready, serving_webhook
 
         async def ready() -> dict[str, bool]:
-            return {"database": await _database_ready(store), "workers": pool.alive}
+            return {"database": await database_ready(store), "workers": pool.alive}
 
         return serving_webhook(settings, pool.deliver, ready, api.set_webhook)
     return polling(api, pool.deliver)
-
-
-async def _database_ready(store: Store) -> bool:
-    try:
-        await store.get_language(0)
-    except Exception as exc:  # any failure means not ready
-        log.warning("readyz.database", extra={"error": type(exc).__name__})
-        return False
-    return True
 
 
 async def dispatch_until_stopped(

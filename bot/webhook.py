@@ -35,6 +35,7 @@ from telegram import Update
 from bot.config import Settings
 from bot.sandbox.server import serving
 from bot.services import SeedingApplication, Services
+from bot.store.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +106,16 @@ def _decode(body: bytes) -> dict[str, Any] | None:
 
 async def readiness(services: Services) -> dict[str, bool]:
     """Each dependency: does it answer now?"""
-    return {"database": await _database_ready(services), "vendor": await _vendor_ready(services)}
+    return {
+        "database": await database_ready(services.store),
+        "vendor": await _vendor_ready(services),
+    }
 
 
-async def _database_ready(services: Services) -> bool:
+async def database_ready(store: Store) -> bool:
+    """Does the database answer now? (also the dispatcher's, bot/dispatcher.py)"""
     try:
-        await services.store.get_language(0)  # a real round trip, reading one indexed row
+        await store.get_language(0)  # a real round trip, reading one indexed row
     except Exception as exc:  # any failure means not ready; the type is enough to look into
         log.warning("readyz.database", extra={"error": type(exc).__name__})
         return False

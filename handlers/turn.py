@@ -12,7 +12,7 @@ import contextlib
 import html
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,7 +30,6 @@ from handlers.callbacks import Action, encode
 log = logging.getLogger(__name__)
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
-Sleep = Callable[[float], Awaitable[None]]
 
 # The typing indicator goes out only once a call has kept the user waiting this long. Most
 # vendor calls answer sooner, and then the indicator would cost a Bot API call (about as much
