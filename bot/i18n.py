@@ -122,6 +122,11 @@ class Translator:
         return base if base in self._files else None
 
 
+def babel_locale(code: str) -> str:
+    """The CLDR locale that formats dates and numbers for the bot's language ``code``."""
+    return _BABEL_LOCALE.get(code, code)
+
+
 @functools.cache
 def shared_translator() -> Translator:
     """The translator of the locales shipped with the bot, one per process: a locale never

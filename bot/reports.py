@@ -49,6 +49,29 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TAGS = re.compile(r"</?b>")
 
 
+class OutcomeGroup(StrEnum):
+    """What the chart stacks: every outcome falls in exactly one group."""
+
+    ACTIVE = "active"  # seeded, and DBT can be credited
+    INACTIVE = "inactive"  # seeded, but inactive (or a status we don't know)
+    NOT_SEEDED = "not_seeded"
+    VENDOR = "vendor"  # the vendor, UIDAI or NPCI failed us (or the breaker held the call)
+    ABANDONED = "abandoned"  # the check stopped short: declined, cancelled, wrong OTP, caps…
+
+
+_GROUP_OF = {
+    "active": OutcomeGroup.ACTIVE,
+    StatusKind.INACTIVE.value: OutcomeGroup.INACTIVE,
+    StatusKind.OTHER.value: OutcomeGroup.INACTIVE,
+    StatusKind.NOT_SEEDED.value: OutcomeGroup.NOT_SEEDED,
+    Outcome.CIRCUIT_OPEN.value: OutcomeGroup.VENDOR,
+} | dict.fromkeys(VENDOR_ERROR_OUTCOMES, OutcomeGroup.VENDOR)
+
+
+def outcome_group(outcome: str) -> OutcomeGroup:
+    return _GROUP_OF.get(outcome, OutcomeGroup.ABANDONED)
+
+
 class PeriodKind(StrEnum):
     TODAY = "today"
     WEEK = "week"  # the last 7 days, today included
@@ -74,6 +97,15 @@ class Period:
 
     def contains(self, at: datetime) -> bool:
         return self.start <= at < self.end
+
+
+#: Days the chart shows when no period is asked for.
+CHART_DAYS = 14
+
+
+def chart_period(today: date) -> Period:
+    """The chart's default period: the last ``CHART_DAYS`` days, today included."""
+    return Period(today - timedelta(days=CHART_DAYS - 1), today)
 
 
 def india_today(now: datetime) -> date:
@@ -151,6 +183,44 @@ def compute_stats(records: Iterable[CheckRecord], period: Period) -> PeriodStats
         results=sum(count for outcome, count in outcomes.items() if outcome in RESULT_OUTCOMES),
         median_ms=round(statistics.median(durations)) if durations else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DayStats:
+    """One IST day of the chart: the day's statistics and its checks per outcome group."""
+
+    stats: PeriodStats
+    groups: tuple[tuple[OutcomeGroup, int], ...]  # every group, in OutcomeGroup's order
+
+    @property
+    def day(self) -> date:
+        return self.stats.period.first
+
+    @property
+    def error_percent(self) -> float | None:
+        calls = self.stats.vendor_calls
+        return None if not calls else 100 * self.stats.vendor_errors / calls
+
+
+def daily_stats(records: Sequence[CheckRecord], period: Period) -> tuple[DayStats, ...]:
+    """The statistics of each day of ``period``, oldest first (empty days included)."""
+    by_day: dict[date, list[CheckRecord]] = {}
+    for record in records:
+        if period.contains(record.at):
+            by_day.setdefault(india_today(record.at), []).append(record)
+    days = []
+    day = period.first
+    while day <= period.last:
+        chosen = by_day.get(day, [])
+        groups = Counter(outcome_group(r.outcome) for r in chosen)
+        days.append(
+            DayStats(
+                compute_stats(chosen, Period(day, day)),
+                tuple((group, groups[group]) for group in OutcomeGroup),
+            )
+        )
+        day += timedelta(days=1)
+    return tuple(days)
 
 
 def outcome_label(translator: Translator, language: str, outcome: str) -> str:

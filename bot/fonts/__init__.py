@@ -1,0 +1,1 @@
+"""Fonts for the charts (bot/report_chart.py): one Noto Sans per Indian script; see OFL.txt."""
