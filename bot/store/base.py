@@ -9,7 +9,7 @@ bot/store/postgres.py; bot/store/factory.py picks one from a URL.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from bot.domain.flow import FlowState
@@ -179,3 +179,12 @@ class Store(Protocol):
         """Delete flows and invites with ``expires_at <= now``, OTP requests older than two
         days, check log rows before ``checks_before`` and consents before ``consents_before``;
         return the number of rows deleted."""
+
+    # --- the weekly digest (bot/digest.py) ---
+    async def claim_digest(self, week_start: date, admin_id: int, at: datetime) -> bool:
+        """Record that the digest of the week starting ``week_start`` goes to ``admin_id``;
+        True for the one caller that recorded it, False if it was already recorded (by this
+        instance before a restart, or by another instance)."""
+
+    async def release_digest(self, week_start: date, admin_id: int) -> None:
+        """Undo a claim whose digest could not be sent, so that a later try sends it."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -280,6 +280,25 @@ class PostgresStore:
             require_utc(consents_before),
         )
         return int(value)
+
+    # --- the weekly digest ---
+
+    async def claim_digest(self, week_start: date, admin_id: int, at: datetime) -> bool:
+        status = await self._pool.execute(
+            "INSERT INTO digests_sent (week_start, admin_id, sent_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT DO NOTHING",
+            week_start,
+            admin_id,
+            require_utc(at),
+        )
+        return str(status) == "INSERT 0 1"
+
+    async def release_digest(self, week_start: date, admin_id: int) -> None:
+        await self._pool.execute(
+            "DELETE FROM digests_sent WHERE week_start = $1 AND admin_id = $2",
+            week_start,
+            admin_id,
+        )
 
 
 @asynccontextmanager

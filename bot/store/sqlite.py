@@ -28,7 +28,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import aiosqlite
@@ -327,6 +327,22 @@ class SqliteStore:
                 if count < _SWEEP_BATCH:
                     break
         return deleted
+
+    # --- the weekly digest ---
+
+    async def claim_digest(self, week_start: date, admin_id: int, at: datetime) -> bool:
+        count = await self._write(
+            "INSERT INTO digests_sent (week_start, admin_id, sent_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (week_start.isoformat(), admin_id, iso_utc(at)),
+        )
+        return count == 1
+
+    async def release_digest(self, week_start: date, admin_id: int) -> None:
+        await self._write(
+            "DELETE FROM digests_sent WHERE week_start = ? AND admin_id = ?",
+            (week_start.isoformat(), admin_id),
+        )
 
 
 @asynccontextmanager

@@ -1,0 +1,105 @@
+"""Capacity at a glance: the vendor's daily budget against what was used, and the longest wait.
+
+The plan's daily budget (``DEEPVUE_PLAN``, bot/vendor/config.py) counts vendor API calls. What
+was used is read from the check log, which every instance shares and which survives a restart:
+each check that reached the vendor made about :data:`CALLS_PER_CHECK` calls (initiate-session,
+generate-otp, verify-otp; a wrong OTP or a new captcha picture adds one, a failure at
+generate-otp saves one), so the figure is an estimate and is shown as one ("about").
+
+A component that counts the calls exactly, or that knows how long people waited (the waiting
+room), registers a :class:`CapacitySource` as ``services.extras["capacity"]``; its answers
+then replace the estimate, and the longest wait appears in /stats and the digest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+from bot.i18n import Translator
+from bot.reports import DayStats, Period
+from bot.vendor.config import plan_limits
+
+#: Vendor calls a check that reached the vendor makes, on the way to its result.
+CALLS_PER_CHECK = 3
+
+
+class CapacitySource(Protocol):
+    """What a component that knows better than the check log can tell (both may say None:
+    not known, and the check log's estimate or nothing is shown instead)."""
+
+    async def vendor_calls(self, period: Period) -> int | None:
+        """Vendor calls made in ``period`` (all instances)."""
+
+    async def longest_wait(self, period: Period) -> timedelta | None:
+        """The longest time anyone waited for their turn in ``period``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Capacity:
+    plan: str
+    daily_budget: int | None  # vendor calls a day; None: the plan has no daily limit
+    calls: int  # calls used on the day shown (the busiest day of a week)
+    estimated: bool  # ``calls`` is the check log's estimate, not a count
+    longest_wait: timedelta | None = None
+
+    @property
+    def percent(self) -> float | None:
+        return None if not self.daily_budget else 100 * self.calls / self.daily_budget
+
+
+def estimated_calls(day: DayStats) -> int:
+    return day.stats.vendor_calls * CALLS_PER_CHECK
+
+
+async def capacity(
+    plan: str,
+    days: Sequence[DayStats],
+    source: CapacitySource | None,
+    wait_period: Period,
+) -> Capacity:
+    """The vendor budget on the busiest of ``days`` (one day: that day) and the longest wait
+    in ``wait_period``. ``source`` (may be None) is asked first, day by day."""
+    busiest, estimated = 0, False
+    for day in days:
+        counted = None if source is None else await source.vendor_calls(day.stats.period)
+        calls = estimated_calls(day) if counted is None else counted
+        if calls >= busiest:
+            busiest, estimated = calls, counted is None
+    wait = None if source is None else await source.longest_wait(wait_period)
+    return Capacity(plan, plan_limits(plan).per_day, busiest, estimated, wait)
+
+
+def render_capacity(
+    capacity: Capacity, translator: Translator, language: str, *, week: bool
+) -> str:
+    """One or two lines: the budget (today's, or the busiest day's of a week) and the wait."""
+
+    def t(key: str, **args: object) -> str:
+        return translator.t(language, key, **args)
+
+    about = "yes" if capacity.estimated else "no"
+    if capacity.daily_budget is None:
+        line = t(
+            "capacity-unlimited",
+            span="week" if week else "today",
+            about=about,
+            calls=capacity.calls,
+            plan=capacity.plan,
+        )
+    else:
+        line = t(
+            "capacity-budget",
+            span="week" if week else "today",
+            about=about,
+            calls=capacity.calls,
+            budget=capacity.daily_budget,
+            percent=f"{capacity.percent or 0:.0f}",
+            plan=capacity.plan,
+        )
+    if capacity.longest_wait is None:
+        return line
+    minutes = max(1, round(capacity.longest_wait.total_seconds() / 60))
+    return f"{line}\n{t('capacity-longest-wait', minutes=minutes)}"
