@@ -21,7 +21,7 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
-from bot import metrics, retention
+from bot import digest, metrics, retention
 from bot.clock import Clock, SystemClock
 from bot.concurrency import OffSlotVendor, PerChatUpdateProcessor
 from bot.config import Settings
@@ -187,6 +187,7 @@ def build_application(
     router.register(application)
     if runs_jobs:
         retention.schedule(application)
+        digest.schedule(application)
     application.add_error_handler(on_error)
     return application
 

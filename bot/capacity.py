@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Protocol
 
 from bot.i18n import Translator
-from bot.reports import DayStats, Period
+from bot.reports import DayStats, Period, daily_stats, standard_periods
+from bot.store.base import Store
 from bot.vendor.config import plan_limits
 
 #: Vendor calls a check that reached the vendor makes, on the way to its result.
@@ -103,3 +104,19 @@ def render_capacity(
         return line
     minutes = max(1, round(capacity.longest_wait.total_seconds() / 60))
     return f"{line}\n{t('capacity-longest-wait', minutes=minutes)}"
+
+
+async def capacity_text(
+    store: Store,
+    plan: str,
+    source: CapacitySource | None,
+    translator: Translator,
+    today: date,
+    language: str,
+) -> str:
+    """What /stats (and ``python -m bot report``) shows under the report: today's vendor
+    budget, and the longest wait of the last 7 days once something knows it."""
+    day = Period(today, today)
+    records = await store.checks_between(day.start, day.end)
+    load = await capacity(plan, daily_stats(records, day), source, standard_periods(today)[1])
+    return render_capacity(load, translator, language, week=False)

@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     # a machine with N cores serves about N times the checks with N workers. 1: no workers,
     # everything in this one process.
     bot_workers: Annotated[int, Field(ge=1, le=16)] = 1
+    # The weekly digest to every admin (bot/digest.py): on, from this hour (IST) on Mondays.
+    weekly_digest: bool = True
+    weekly_digest_hour: Annotated[int, Field(ge=0, le=23)] = 8
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -1,8 +1,9 @@
 """Operator commands: ``python -m bot report`` and ``python -m bot purge``.
 
 ``report`` prints exactly what ``/stats`` sends (the same function renders both: bot/reports.py)
-and can write the check log as the same CSV that ``/export`` sends. ``purge`` runs the retention
-sweep once. Both work on the database named by ``DATABASE_URL``, also while the bot runs.
+and can write the check log as the same CSV that ``/export`` sends, and the same chart
+(``--chart FILE``: a PNG of the last 14 days, or of ``--from``/``--to``). ``purge`` runs the
+retention sweep once. Both work on the database named by ``DATABASE_URL``, also while the bot runs.
 """
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.capacity import capacity_text
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.i18n import Translator
+from bot.report_chart import chart_png
 from bot.reports import (
     Period,
+    chart_period,
     checks_csv,
+    daily_stats,
     india_today,
     parse_day,
     plain,
@@ -42,6 +47,9 @@ def add_commands(commands: Any) -> None:
     )
     report.add_argument(
         "--csv", type=Path, metavar="FILE", help="also write the period's check log (CSV) here"
+    )
+    report.add_argument(
+        "--chart", type=Path, metavar="FILE", help="also write the /stats chart (PNG) here"
     )
     report.add_argument("--lang", default="en", help="language of the report (default en)")
     commands.add_parser("purge", help="delete what is past its retention period, now")
@@ -73,11 +81,24 @@ async def report(args: argparse.Namespace, settings: Settings, clock: Clock) -> 
         if args.first > args.last:
             return _fail("--from must not be after --to")
         periods: tuple[Period, ...] = (Period(args.first, args.last),)
+        chart = periods[0]
     else:
-        periods = standard_periods(args.as_of or india_today(clock.now()))
+        today = args.as_of or india_today(clock.now())
+        periods = standard_periods(today)
+        chart = chart_period(today)
     store = await open_store(settings.database_url)
     try:
-        print(plain(await report_text(store, periods, translator, args.lang)))
+        text = await report_text(store, periods, translator, args.lang)
+        if args.first is None:  # what /stats adds: today's vendor budget
+            plan = settings.effective_plan
+            capacity = await capacity_text(store, plan, None, translator, today, args.lang)
+            text = f"{text}\n\n{capacity}"
+        print(plain(text))
+        if args.chart is not None:
+            records = await store.checks_between(chart.start, chart.end)
+            days = daily_stats(records, chart)
+            args.chart.write_bytes(await chart_png(days, translator, args.lang, chart))
+            print(f"wrote the chart of {len(records)} checks to {args.chart}", file=sys.stderr)
         if args.csv is not None:
             period = periods[-1]  # the range asked for, or the last 7 days
             records = await store.checks_between(period.start, period.end)

@@ -1,7 +1,9 @@
 """/stats and /export, for operators.
 
 ``/stats`` shows today and the last 7 days (``/stats FROM TO``: those days) — the same text
-``python -m bot report`` prints, from the same function (bot/reports.py). ``/export FROM TO``
+``python -m bot report`` prints, from the same function (bot/reports.py) — then the chart of
+the last 14 days (or of FROM TO) as a photo (bot/report_chart.py). ``/stats agents [FROM TO]``
+lists the agents, those who need a look first (bot/report_agents.py). ``/export FROM TO``
 sends the check log of those days as a CSV document: never more than the last four digits.
 """
 
@@ -12,10 +14,15 @@ from datetime import date
 
 from telegram.constants import ChatAction, ParseMode
 
+from bot.capacity import capacity_text
+from bot.report_agents import agent_activity, render_agents
+from bot.report_chart import chart_png
 from bot.reports import (
     Period,
+    chart_period,
     checks_csv,
     csv_filename,
+    daily_stats,
     india_today,
     parse_days,
     report_text,
@@ -30,9 +37,10 @@ log = logging.getLogger(__name__)
 DOCUMENT_LIMIT = 49 * 1024 * 1024
 
 
-async def _period(turn: Turn, usage_key: str) -> Period | None:
-    """FROM TO from the command's arguments, or None after telling the user what is wrong."""
-    days = parse_days(turn.context.args or [])
+async def _period(turn: Turn, usage_key: str, words: list[str] | None = None) -> Period | None:
+    """FROM TO from ``words`` (the command's arguments), or None after telling the user what
+    is wrong."""
+    days = parse_days(turn.context.args or [] if words is None else words)
     if days is None:
         await turn.say(usage_key)
         return None
@@ -44,16 +52,61 @@ async def _period(turn: Turn, usage_key: str) -> Period | None:
 
 
 async def stats(turn: Turn) -> None:
-    if turn.context.args:
+    args = turn.context.args or []
+    if args[:1] == ["agents"]:
+        await stats_agents(turn, args[1:])
+        return
+    today = india_today(turn.now)
+    if args:
         period = await _period(turn, "stats-usage")
         if period is None:
             return
         periods: tuple[Period, ...] = (period,)
+        chart = period
     else:
-        periods = standard_periods(india_today(turn.now))
+        periods = standard_periods(today)
+        chart = chart_period(today)
     services = turn.services
     text = await report_text(services.store, periods, services.translator, turn.language)
+    if not args:  # today's budget: a range of past days has no "today"
+        capacity = await capacity_text(
+            services.store,
+            services.settings.effective_plan,
+            services.extras.get("capacity"),
+            services.translator,
+            today,
+            turn.language,
+        )
+        text = f"{text}\n\n{capacity}"
     await send_pages(turn, text)
+    async with turn.typing(ChatAction.UPLOAD_PHOTO):
+        records = await services.store.checks_between(chart.start, chart.end)
+        png = await chart_png(
+            daily_stats(records, chart), services.translator, turn.language, chart
+        )
+        await turn.context.bot.send_photo(turn.chat_id, photo=png)
+
+
+async def stats_agents(turn: Turn, words: list[str]) -> None:
+    """Each active agent's checks in the period (default: the last 7 days), the outcome mix
+    and the last activity, those needing a look first."""
+    today = india_today(turn.now)
+    if words:
+        period = await _period(turn, "stats-agents-usage", words)
+        if period is None:
+            return
+    else:
+        period = standard_periods(today)[1]
+    store = turn.services.store
+    agents = await store.list_agents()
+    records = await store.checks_between(period.start, period.end)
+    last_checks = {}
+    for agent in agents:
+        last = await store.checks_by_agent(agent.user_id, 1)
+        if last:
+            last_checks[agent.user_id] = last[0].at
+    rows = agent_activity(agents, records, last_checks, period, today)
+    await send_pages(turn, render_agents(rows, period, turn.services.translator, turn.language))
 
 
 async def export(turn: Turn) -> None:

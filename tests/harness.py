@@ -74,6 +74,8 @@ def harness_settings(db_path: Path, tg: FakeTelegram, **overrides: Any) -> Setti
         "sandbox_captcha_text": CAPTCHA,
         "telegram_sends_per_second": 0,
         "log_level": "DEBUG",
+        # Tests that want the weekly digest turn it on and call bot.digest.send_digests.
+        "weekly_digest": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -180,9 +180,15 @@ async def test_stats_today_and_last_7_days(staffed: Harness) -> None:
     staffed.clock.advance(24 * 3600)  # tomorrow: today is empty, the week is not
     admin = staffed.chat(chat_id=ADMIN)
 
-    [shown] = texts(await admin.send("/stats"))
+    replies = await admin.send("/stats")
 
-    today, week = shown.split("\n\n")
+    [shown] = [m.text for m in replies if m.kind == "text"]
+    [chart] = [m for m in replies if m.kind == "photo"]
+    assert chart.photo is not None and chart.photo.startswith(b"\x89PNG")
+    today, week, capacity = shown.split("\n\n")
+    assert capacity == en(
+        "capacity-unlimited", span="today", about="yes", calls=0, plan="unlimited"
+    )
     assert today == f"Today, 16 January 2026\n{en('stats-none')}"
     assert week.split("\n") == [
         "Last 7 days, 10 January 2026 to 16 January 2026",
@@ -246,27 +252,34 @@ async def test_export_sends_a_csv_of_the_checks_run(staffed: Harness) -> None:
 # ------------------------------------------------------------------ the command line
 
 
-def _cli(h: Harness, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_bot(tmp_path, *args, DATABASE_URL=h.settings.database_url)
+def _cli(
+    h: Harness, tmp_path: Path, *args: str, **env: str
+) -> subprocess.CompletedProcess[str]:
+    return run_bot(tmp_path, *args, DATABASE_URL=h.settings.database_url, **env)
 
 
 async def test_report_command_prints_what_stats_sends(staffed: Harness, tmp_path: Path) -> None:
     h = staffed
     await _run_some_checks(h)
     admin = h.chat(chat_id=ADMIN)
-    [stats] = texts(await admin.send("/stats"))
-    [ranged] = texts(await admin.send("/stats 2026-01-15 2026-01-15"))
+    stats, chart = await admin.send("/stats")
+    [ranged] = [m.text for m in await admin.send("/stats 2026-01-15 2026-01-15") if m.text]
     exported = await admin.send("/export 2026-01-15 2026-01-15")
     csv_file = tmp_path / "out" / "checks.csv"
     csv_file.parent.mkdir()
+    png_file = tmp_path / "out" / "chart.png"
 
-    printed = _cli(h, tmp_path, "report", "--as-of", "2026-01-15")
+    printed = _cli(
+        h, tmp_path, "report", "--as-of", "2026-01-15", "--chart", str(png_file),
+        DEEPVUE_PLAN="unlimited",
+    )  # fmt: skip
     printed_range = _cli(
         h, tmp_path, "report", "--from", "2026-01-15", "--to", "2026-01-15", "--csv", str(csv_file)
     )
 
     assert printed.returncode == 0, printed.stderr
-    assert printed.stdout.rstrip("\n") == stats
+    assert printed.stdout.rstrip("\n") == stats.text
+    assert chart.kind == "photo" and png_file.read_bytes() == chart.photo  # the same image
     assert printed_range.returncode == 0, printed_range.stderr
     assert printed_range.stdout.rstrip("\n") == ranged
     assert csv_file.read_bytes() == exported[-1].document

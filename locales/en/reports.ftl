@@ -13,3 +13,34 @@ chart-group =
 chart-checks = Checks
 chart-error-rate = Service errors %
 chart-median = Seconds to a result
+
+stats-agents-header = <b>Agents</b>, { $first } to { $last } (those who need a look first)
+stats-agents-none = No agents yet. Send /invite to enrol one.
+stats-agent-name = <b>{ $agent }</b> { $name }
+stats-agent-checks = Checks: { $count } ({ $mix })
+stats-agent-last = Last check: { $when }
+stats-agent-never = No check yet.
+stats-agent-idle = ⚠️ No check for { $days } days
+stats-agent-unusual = ⚠️ { $percent }% of checks ended without a result
+stats-agents-usage = Send /stats agents for the last 7 days, or /stats agents FROM TO, with dates like this: /stats agents 2026-01-01 2026-01-31.
+
+capacity-budget =
+    { $span ->
+        [week] Vendor budget, busiest day:
+       *[today] Vendor budget today:
+    } { $about ->
+        [yes] about { $calls }
+       *[no] { $calls }
+    } of { $budget } calls ({ $percent }%, { $plan } plan)
+capacity-unlimited =
+    { $span ->
+        [week] Vendor calls, busiest day:
+       *[today] Vendor calls today:
+    } { $about ->
+        [yes] about { $calls }
+       *[no] { $calls }
+    } ({ $plan } plan: no daily limit)
+capacity-longest-wait = Longest wait in line: { $minutes } min
+
+digest-checks = <b>Last week</b>, { $first } to { $last }: { $count } checks; { $active } active, { $inactive } inactive, { $not_seeded } not linked to any bank.
+digest-service = Service errors: { $percent }%. Median time to a result: { $seconds } s. Stopped before a result: { $stopped }.
