@@ -7,7 +7,8 @@ the one that recorded it sends. So a restart does not send again, and neither do
 instance. Only the leader tries (bot/leader.py; with SQLite there is one instance, and a
 worker process has no leadership of its own: the record decides there too). A send that fails
 for a passing reason gives the record back, and the next try (every :data:`CHECK_EVERY`) sends
-it; an admin who blocked the bot or never opened the chat keeps it: retrying would not help.
+it; one Telegram refuses (the admin blocked the bot or never opened the chat) keeps it:
+retrying would not help.
 
 A bot that was down on Monday morning sends last week's digest when it comes back, any time
 until the next Monday's hour.
@@ -22,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from telegram.constants import ParseMode
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from bot.capacity import CapacitySource, capacity, render_capacity
@@ -130,7 +131,7 @@ async def send_digests(application: SeedingApplication) -> int:
             await application.bot.send_photo(
                 admin_id, photo=digest.chart, caption=digest.caption, parse_mode=ParseMode.HTML
             )
-        except Forbidden as exc:  # blocked, or never started the chat: trying again won't help
+        except (Forbidden, BadRequest) as exc:  # blocked, or no such chat: a retry won't help
             log.warning("digest.not_delivered", extra={"admin_id": admin_id, "error": str(exc)})
             continue
         except Exception as exc:  # Telegram or the store failing now: the next try sends it
