@@ -110,7 +110,7 @@ def render_agents(
     blocks = [header]
     for row in rows:
         name = html.escape(row.agent.label or "")
-        lines = [t("stats-agent-name", agent=str(row.agent.user_id), name=name)]
+        lines = [f"<b>{row.agent.user_id}</b> {name}".rstrip()]
         mix = ", ".join(f"{t('chart-group', group=g.value)} {n}" for g, n in row.groups)
         lines.append(t("stats-agent-checks", count=row.checks, mix=mix or "-"))
         if row.last_check is None:

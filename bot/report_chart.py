@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import io
 import math
+import textwrap
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,6 +60,9 @@ MEDIAN_COLOUR = "#1f5fa8"
 SIZE_INCHES = (8.0, 5.6)
 DPI = 100
 MAX_LABELLED_DAYS = 16  # more days than this: every other (third, …) day is labelled
+# Longer text is wrapped at spaces onto more lines (Tamil and Malayalam words are long).
+TITLE_WIDTH = 64
+LEGEND_WIDTH = 24
 
 _LOCK = threading.Lock()
 _REGISTERED: set[str] = set()
@@ -83,13 +87,16 @@ def chart_labels(
         return translator.t(language, key, **args)
 
     locale = babel_locale(language)
+    title = t(
+        "chart-title",
+        first=translator.format_date(language, period.first),
+        last=translator.format_date(language, period.last),
+    )
     return ChartLabels(
-        title=t(
-            "chart-title",
-            first=translator.format_date(language, period.first),
-            last=translator.format_date(language, period.last),
+        title=textwrap.fill(title, TITLE_WIDTH),
+        groups=tuple(
+            (g, textwrap.fill(t("chart-group", group=g.value), LEGEND_WIDTH)) for g in OutcomeGroup
         ),
-        groups=tuple((g, t("chart-group", group=g.value)) for g in OutcomeGroup),
         checks=t("chart-checks"),
         error_rate=t("chart-error-rate"),
         median=t("chart-median"),

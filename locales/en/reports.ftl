@@ -16,7 +16,6 @@ chart-median = Seconds to a result
 
 stats-agents-header = <b>Agents</b>, { $first } to { $last } (those who need a look first)
 stats-agents-none = No agents yet. Send /invite to enrol one.
-stats-agent-name = <b>{ $agent }</b> { $name }
 stats-agent-checks = Checks: { $count } ({ $mix })
 stats-agent-last = Last check: { $when }
 stats-agent-never = No check yet.
