@@ -81,25 +81,17 @@ def render_capacity(
     def t(key: str, **args: object) -> str:
         return translator.t(language, key, **args)
 
-    about = "yes" if capacity.estimated else "no"
+    args: dict[str, object] = {
+        "span": "week" if week else "today",
+        "about": "yes" if capacity.estimated else "no",
+        "calls": capacity.calls,
+        "plan": capacity.plan,
+    }
     if capacity.daily_budget is None:
-        line = t(
-            "capacity-unlimited",
-            span="week" if week else "today",
-            about=about,
-            calls=capacity.calls,
-            plan=capacity.plan,
-        )
+        line = t("capacity-unlimited", **args)
     else:
-        line = t(
-            "capacity-budget",
-            span="week" if week else "today",
-            about=about,
-            calls=capacity.calls,
-            budget=capacity.daily_budget,
-            percent=f"{capacity.percent or 0:.0f}",
-            plan=capacity.plan,
-        )
+        percent = f"{capacity.percent or 0:.0f}"
+        line = t("capacity-budget", budget=capacity.daily_budget, percent=percent, **args)
     if capacity.longest_wait is None:
         return line
     minutes = max(1, round(capacity.longest_wait.total_seconds() / 60))
