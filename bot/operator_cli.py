@@ -81,7 +81,7 @@ async def report(args: argparse.Namespace, settings: Settings, clock: Clock) -> 
         if args.first > args.last:
             return _fail("--from must not be after --to")
         periods: tuple[Period, ...] = (Period(args.first, args.last),)
-        chart = periods[0]
+        chart = chart_period(args.last, periods[0])
     else:
         today = args.as_of or india_today(clock.now())
         periods = standard_periods(today)

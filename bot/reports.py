@@ -99,13 +99,18 @@ class Period:
         return self.start <= at < self.end
 
 
-#: Days the chart shows when no period is asked for.
+#: Days the chart shows when no period is asked for, and at the most (a year of bars is
+#: already a pixel each).
 CHART_DAYS = 14
+MAX_CHART_DAYS = 366
 
 
-def chart_period(today: date) -> Period:
-    """The chart's default period: the last ``CHART_DAYS`` days, today included."""
-    return Period(today - timedelta(days=CHART_DAYS - 1), today)
+def chart_period(today: date, asked: Period | None = None) -> Period:
+    """The chart's period: the last ``CHART_DAYS`` days, today included, or the days asked
+    for (their last ``MAX_CHART_DAYS`` at the most)."""
+    if asked is None:
+        return Period(today - timedelta(days=CHART_DAYS - 1), today)
+    return Period(max(asked.first, asked.last - timedelta(days=MAX_CHART_DAYS - 1)), asked.last)
 
 
 def india_today(now: datetime) -> date:

@@ -62,7 +62,7 @@ async def stats(turn: Turn) -> None:
         if period is None:
             return
         periods: tuple[Period, ...] = (period,)
-        chart = period
+        chart = chart_period(today, period)
     else:
         periods = standard_periods(today)
         chart = chart_period(today)

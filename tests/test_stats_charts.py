@@ -105,6 +105,9 @@ def test_daily_stats_has_every_ist_day_and_group() -> None:
     assert days[2].error_percent == 100.0
     assert (days[0].stats.median_ms, days[2].stats.median_ms) == (40_000, None)
     assert chart_period(LAST) == PERIOD
+    assert chart_period(LAST, PERIOD) == PERIOD
+    decade = Period(date(2020, 1, 1), LAST)
+    assert chart_period(LAST, decade) == Period(date(2025, 1, 18), LAST)  # 366 days
 
 
 async def test_capacity_estimates_from_the_check_log_unless_told() -> None:
