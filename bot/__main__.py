@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             captcha_text=settings.sandbox_captcha_text,
             latency_ms=settings.sandbox_latency_ms,
             captcha_required=settings.deepvue_captcha,
+            **SandboxConfig.limits_of_plan(settings.sandbox_plan),
         )
         serve_forever(config, args.host, args.port)
         return 0

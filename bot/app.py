@@ -65,14 +65,6 @@ def build_vendor(
     keeping to its share of the plan's limits.
     """
     if settings.uses_sandbox:
-        sandbox_app = create_sandbox_app(
-            SandboxConfig(
-                captcha_text=settings.sandbox_captcha_text,
-                latency_ms=settings.sandbox_latency_ms,
-                captcha_required=settings.deepvue_captcha,
-            ),
-            clock,
-        )
         config = (
             VendorConfig(
                 base_url=SANDBOX_BASE_URL,
@@ -84,6 +76,18 @@ def build_vendor(
             )
             .with_plan(settings.effective_plan)
             .shared_by(share)
+        )
+        sandbox_app = create_sandbox_app(
+            SandboxConfig(
+                captcha_text=settings.sandbox_captcha_text,
+                latency_ms=settings.sandbox_latency_ms,
+                captcha_required=settings.deepvue_captcha,
+                # Refuses what the vendor would on this process's share of the plan.
+                rate_limit_per_second=config.per_second,
+                rate_limit_per_minute=config.per_minute,
+                rate_limit_per_day=config.per_day,
+            ),
+            clock,
         )
         sandbox = sandbox_of(sandbox_app)
         transport = SandboxTransport(sandbox_app, sandbox.connect_faults)

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
 
     sandbox_captcha_text: str | None = None
     sandbox_latency_ms: Annotated[int, Field(ge=0, le=60_000)] = 0
+    # `python -m bot sandbox` refuses with 429 what the vendor would on this plan.
+    sandbox_plan: Plan = "unlimited"
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()

@@ -36,6 +36,12 @@ class SandboxConfig:
     rate_limit_per_second: int | None = None
     """Verification calls per clock second above which the answer is 429, like a vendor plan."""
 
+    rate_limit_per_minute: int | None = None
+    """Verification calls per clock minute above which the answer is 429."""
+
+    rate_limit_per_day: int | None = None
+    """Verification calls per day (India time) above which the answer is 429."""
+
     seed: int | None = None
     """Seeds the random generators; ``None`` seeds them from the OS."""
 
@@ -45,5 +51,20 @@ class SandboxConfig:
             raise ValueError("error_rate must be between 0 and 1")
         if self.latency_ms < 0 or self.token_lifetime_s <= 0:
             raise ValueError("latency_ms must be >= 0 and token_lifetime_s > 0")
-        if self.rate_limit_per_second is not None and self.rate_limit_per_second < 1:
-            raise ValueError("rate_limit_per_second must be at least 1 (or None for no limit)")
+        for name in ("rate_limit_per_second", "rate_limit_per_minute", "rate_limit_per_day"):
+            limit = getattr(self, name)
+            if limit is not None and limit < 1:
+                raise ValueError(f"{name} must be at least 1 (or None for no limit)")
+
+    @classmethod
+    def limits_of_plan(cls, plan: str) -> dict[str, int | None]:
+        """The rate limits of a vendor plan by name (``"business"``), as this config's fields:
+        the sandbox then refuses what the real vendor would refuse on that plan."""
+        from bot.vendor.config import plan_limits  # a plain table
+
+        limits = plan_limits(plan)
+        return {
+            "rate_limit_per_second": limits.per_second,
+            "rate_limit_per_minute": limits.per_minute,
+            "rate_limit_per_day": limits.per_day,
+        }

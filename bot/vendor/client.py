@@ -133,7 +133,11 @@ class DeepvueClient:
             timeout=httpx.Timeout(config.read_timeout, connect=config.connect_timeout),
         )
         self.pacer = Pacer(
-            config.rate_limits, clock=clock, sleep=sleep, max_wait_s=config.pacing_max_wait_s
+            config.rate_limits,
+            clock=clock,
+            sleep=sleep,
+            max_wait_s=config.pacing_max_wait_s,
+            guard_s=config.pacing_guard_s,
         )
         self._token: _Token | None = None
         self._token_lock = asyncio.Lock()
