@@ -13,9 +13,9 @@ import logging
 import re
 import ssl
 import time
-from datetime import UTC, datetime
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from random import Random
 from typing import Any
 
