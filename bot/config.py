@@ -100,6 +100,13 @@ class Settings(BaseSettings):
     # everything in this one process.
     bot_workers: Annotated[int, Field(ge=1, le=16)] = 1
 
+    # The waiting room (bot/waiting_room.py): a citizen called for their turn who sends no
+    # number within this many seconds loses it; assisted checks go ahead of self-service ones;
+    # how often the line is looked at (0: never by itself; for tests that move a fake clock).
+    waiting_room_no_show_s: Annotated[int, Field(ge=30, le=3600)] = 180
+    waiting_room_assisted_first: bool = True
+    waiting_room_tick_s: Annotated[float, Field(ge=0, le=5)] = 0.5
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:

@@ -241,6 +241,8 @@ class Turn:
         self.services.held.drop(self.chat_id)
         if state is None:
             return
+        if "line" in state.extra:  # its place in line goes too (handlers/waiting.py)
+            await self.services.store.leave_line(self.chat_id)
         metrics.check_finished(outcome)
         await self.services.store.delete_flow(self.chat_id)
         self.state = None

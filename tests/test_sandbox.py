@@ -485,10 +485,10 @@ async def test_rate_limit_per_clock_minute_and_india_day(clock: FakeClock) -> No
 
 
 def test_sandbox_takes_a_plans_limits() -> None:
-    config = SandboxConfig(**SandboxConfig.limits_of_plan("business"))
+    config = SandboxConfig.on_plan("business", latency_ms=5)
     assert (config.rate_limit_per_second, config.rate_limit_per_minute) == (2, 100)
-    assert config.rate_limit_per_day == 10_000
-    assert SandboxConfig(**SandboxConfig.limits_of_plan("unlimited")).rate_limit_per_day is None
+    assert (config.rate_limit_per_day, config.latency_ms) == (10_000, 5)
+    assert SandboxConfig.on_plan("unlimited").rate_limit_per_day is None
 
 
 async def test_sandbox_logs_no_aadhaar_number_or_otp(

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from bot.domain.policy import next_india_midnight
 
 CALLS_PER_CHECK = 3  # initiate-session, generate-otp, verify-otp
-CALLS_PER_CHECK_WITHOUT_CAPTCHA = 2  # generate-otp, verify-otp
+CALLS_PER_CHECK_NO_CAPTCHA = 2  # generate-otp, verify-otp
 MINUTE = timedelta(minutes=1)
 # The share of the per-minute limit kept free for the calls a started check may add (a new
 # captcha picture, a resent OTP's new captcha and generate-otp).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +58,15 @@ class SandboxConfig:
                 raise ValueError(f"{name} must be at least 1 (or None for no limit)")
 
     @classmethod
-    def limits_of_plan(cls, plan: str) -> dict[str, int | None]:
-        """The rate limits of a vendor plan by name (``"business"``), as this config's fields:
-        the sandbox then refuses what the real vendor would refuse on that plan."""
+    def on_plan(cls, plan: str, **settings: Any) -> SandboxConfig:
+        """A config that refuses what the real vendor would on the named plan (``"business"``):
+        its per-second, per-minute and per-day limits."""
         from bot.vendor.config import plan_limits  # a plain table
 
         limits = plan_limits(plan)
-        return {
-            "rate_limit_per_second": limits.per_second,
-            "rate_limit_per_minute": limits.per_minute,
-            "rate_limit_per_day": limits.per_day,
-        }
+        return cls(
+            rate_limit_per_second=limits.per_second,
+            rate_limit_per_minute=limits.per_minute,
+            rate_limit_per_day=limits.per_day,
+            **settings,
+        )

@@ -214,8 +214,9 @@ class Store(Protocol):
 
     async def forget_user(self, user_id: int, chat_id: int, at: datetime) -> None:
         """Delete the chat's flow, place in line and preferences and the user's OTP counters
-        and own check log rows; set ``withdrawn_at = at`` on the user's own consent records that lack one (outcome
-        unchanged: the records themselves stay as proof). Atomic and durable.
+        and own check log rows; set ``withdrawn_at = at`` on the user's own consent records
+        that lack one (outcome unchanged: the records themselves stay as proof). Atomic and
+        durable.
 
         Rows with an ``agent_id`` are checks an agent ran for a customer and the customer's
         attested consent: they belong to the customer, not to the agent, and are kept."""

@@ -272,6 +272,7 @@ class LineQueries:
 
 
 def line_queries(codecs: Codecs, placeholder: Placeholder) -> LineQueries:
+    # Identifiers are code constants; values go in as placeholders.
     first, second = placeholder(1), placeholder(2)
     columns = codecs.line.columns
     returning = f" RETURNING {', '.join(columns)}"
@@ -280,13 +281,13 @@ def line_queries(codecs: Codecs, placeholder: Placeholder) -> LineQueries:
         insert=insert_sql("waiting_line", codecs.line.insert_columns, placeholder) + returning,
         by_lane=select_sql("waiting_line", columns, f"lane = {first}", "id"),
         by_chat=select_sql("waiting_line", columns, f"chat_id = {first}"),
-        leave=f"DELETE FROM waiting_line WHERE chat_id = {first}",
-        set_message=f"UPDATE waiting_line SET message_id = {first} WHERE chat_id = {second}",
+        leave=f"DELETE FROM waiting_line WHERE chat_id = {first}",  # noqa: S608
+        set_message=f"UPDATE waiting_line SET message_id = {first} WHERE chat_id = {second}",  # noqa: S608
         call=(
-            f"UPDATE waiting_line SET called_at = {first}"
+            f"UPDATE waiting_line SET called_at = {first}"  # noqa: S608
             f" WHERE chat_id = {second} AND called_at IS NULL"
         ),
-        admission=f"INSERT INTO admissions (lane, at) VALUES ({first}, {second})",
+        admission=f"INSERT INTO admissions (lane, at) VALUES ({first}, {second})",  # noqa: S608
         admitted_since=f"SELECT at FROM admissions WHERE {since} ORDER BY at",  # noqa: S608
         count_since=f"SELECT count(*) FROM admissions WHERE {since}",  # noqa: S608
     )
