@@ -166,7 +166,9 @@ async def test_an_assisted_check_goes_ahead_of_self_service(h: Harness) -> None:
 
     await agent.press(en("assist-attest-button"))
 
-    assert place_message(agent, "hi").text.endswith(en_in("hi", "waiting-place", place=1, minutes=0))
+    assert place_message(agent, "hi").text.endswith(
+        en_in("hi", "waiting-place", place=1, minutes=0)
+    )
     await tick(h, after_s=0)  # nobody's turn yet; the line is re-counted
     assert place_message(citizen).text == place(2)  # the customer is ahead now
     await tick(h)
