@@ -157,6 +157,8 @@ def worth_telling(shown: Standing | None, now: Standing) -> bool:
     """Is ``now`` different enough from what the citizen was last shown to edit the message?"""
     if shown is None:
         return True
+    if now.place > shown.place:  # someone went ahead (an assisted check): always say so
+        return True
     if now.place != shown.place and (
         now.place <= FRONT_PLACES or now.place <= shown.place * PLACE_STEP
     ):
