@@ -463,6 +463,7 @@ async def test_rate_limit_per_clock_second(clock: FakeClock) -> None:
         assert (await vendor.initiate()).status_code == 200
         limited = await vendor.initiate()
         assert_detail(limited, 429, "Rate limit exceeded. Please retry after some time.")
+        assert (await vendor.client.get("/_sandbox/rate-limited")).json() == {"rate_limited": 1}
         clock.advance(1)
         assert (await vendor.initiate()).status_code == 200
 

@@ -178,6 +178,7 @@ class Sandbox:
         self.config = config
         self.clock = clock
         self.calls: Counter[str] = Counter(dict.fromkeys(ENDPOINTS, 0))
+        self.rate_limited = 0  # calls refused with 429 for the plan's limits (benchmarks)
         # Seeded on purpose (repeatable runs); nothing here guards anything real. Two generators:
         # the error_rate draws stay the same whatever ids and captchas consume.
         self._ids = Random(config.seed)  # noqa: S311
@@ -292,6 +293,7 @@ class Sandbox:
         if refusal is not None:
             return refusal
         if over_rate:
+            self.rate_limited += 1
             return _detail(429, RATE_LIMITED)
         if self._errors.random() < self.config.error_rate:
             return _detail(503, SOURCE_UNAVAILABLE)
@@ -616,6 +618,10 @@ async def _calls(request: Request) -> Response:
     return JSONResponse(dict(sandbox_of(request.app).calls))
 
 
+async def _rate_limited(request: Request) -> Response:
+    return JSONResponse({"rate_limited": sandbox_of(request.app).rate_limited})
+
+
 async def _revoke_tokens(request: Request) -> Response:
     return JSONResponse({"revoked": sandbox_of(request.app).revoke_tokens()})
 
@@ -651,6 +657,7 @@ def create_sandbox_app(config: SandboxConfig, clock: Clock) -> Starlette:
         _vendor_route(f"{SEEDING_PREFIX}/generate-otp", "generate-otp", "POST"),
         _vendor_route(f"{SEEDING_PREFIX}/verify-otp", "verify-otp", "POST"),
         Route("/_sandbox/calls", _calls, methods=["GET"]),
+        Route("/_sandbox/rate-limited", _rate_limited, methods=["GET"]),
         Route("/_sandbox/revoke-tokens", _revoke_tokens, methods=["POST"]),
         Route("/_sandbox/faults", _add_fault, methods=["POST"]),
         Route("/_sandbox/faults", _clear_faults, methods=["DELETE"]),
