@@ -66,8 +66,7 @@ class Scenarios:
         refuses with 429 what the vendor would on it (else: unlimited)."""
         settings = self.plan.bot_settings
         if vendor_plan is not None:
-            # As in production: the plan, and Telegram's ~30 messages a second.
-            settings = {"DEEPVUE_PLAN": vendor_plan, "TELEGRAM_SENDS_PER_SECOND": "30", **settings}
+            settings = {"DEEPVUE_PLAN": vendor_plan, **settings}
         with tempfile.TemporaryDirectory(prefix="seeding-bench-") as tmp:
             async with running_rig(
                 Path(tmp),

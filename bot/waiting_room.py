@@ -93,12 +93,24 @@ class CountingRateLimiter(AIORateLimiter):
         self.rate = overall_max_rate
         self.in_flight = 0
 
-    async def process_request(self, *args: Any, **kwargs: Any) -> Any:
-        self.in_flight += 1
+    async def process_request(
+        self,
+        callback: Any,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        # Only requests to a chat queue behind the overall limit (answerCallbackQuery doesn't).
+        counted = data.get("chat_id") is not None
+        self.in_flight += counted
         try:
-            return await super().process_request(*args, **kwargs)
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
         finally:
-            self.in_flight -= 1
+            self.in_flight -= counted
 
     def backlog_s(self) -> float:
         """Seconds of sends queued now (the one being sent not counted)."""
@@ -131,6 +143,7 @@ class WaitingRoom:
     announce: Announce = _nothing
     line_length: int = 0
     budget: int | None = None
+    next_turn_at: datetime | None = None  # when the head of the line may go (None: nobody waits)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _shown: dict[int, Standing] = field(default_factory=dict)
     _told_no_show: set[int] = field(default_factory=set)
@@ -239,6 +252,7 @@ class WaitingRoom:
                 if worth_telling(self._shown.get(entry.chat_id), standing):
                     news.append((entry, standing))
             self.line_length = len(waiting)
+            self.next_turn_at = times[0] if times else None
             self.budget = budget_left(self.capacity, ledger.today)
             still = {e.chat_id for e in waiting}
             self._shown = {c: s for c, s in self._shown.items() if c in still}
@@ -252,6 +266,14 @@ class WaitingRoom:
         for entry, standing in news:
             self._shown[entry.chat_id] = standing
         await asyncio.gather(*(self.announce(entry, standing) for entry, standing in news))
+
+    def _pause(self, every_s: float) -> float:
+        """Until the next tick: ``every_s``, or sooner when the head's turn is due sooner (a
+        turn given late is capacity lost: the next one is spaced from it)."""
+        if self.next_turn_at is None:
+            return every_s
+        due = (self.next_turn_at - self.clock.now()).total_seconds()
+        return min(every_s, max(due, 0.01))
 
     @contextlib.asynccontextmanager
     async def ticking(self, every_s: float) -> AsyncIterator[None]:
@@ -267,7 +289,7 @@ class WaitingRoom:
                     await self.tick()
                 except Exception as exc:  # the store or Telegram failing must not stop the line
                     log.warning("waiting.tick_failed", extra={"error": type(exc).__name__})
-                await asyncio.sleep(every_s)
+                await asyncio.sleep(self._pause(every_s))
 
         task = asyncio.create_task(loop())
         try:

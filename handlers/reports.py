@@ -21,6 +21,7 @@ from bot.reports import (
     report_text,
     standard_periods,
 )
+from handlers import waiting
 from handlers.paging import send_pages
 from handlers.turn import Turn
 
@@ -53,7 +54,7 @@ async def stats(turn: Turn) -> None:
         periods = standard_periods(india_today(turn.now))
     services = turn.services
     text = await report_text(services.store, periods, services.translator, turn.language)
-    await send_pages(turn, text)
+    await send_pages(turn, text + await waiting.stats_line(turn))
 
 
 async def export(turn: Turn) -> None:

@@ -52,6 +52,16 @@ def place_text(translator_t: Any, standing: Standing) -> str:
     return str(translator_t("waiting-place", place=standing.place, minutes=standing.minutes))
 
 
+async def stats_line(turn: Turn) -> str:
+    """For /stats: today's vendor budget left and the line now ("" when the plan is open)."""
+    room = _room(turn)
+    if room is None or room.capacity.checks_per_day is None:
+        return ""
+    await room.resumes_at()  # counts today's admissions
+    line = sum(e.called_at is None for e in await turn.services.store.line(room.lane))
+    return "\n\n" + turn.t("waiting-stats", left=room.budget or 0, waiting=line)
+
+
 # ---------------------------------------------------------------- arriving
 async def budget_spent(turn: Turn) -> bool:
     """At the start of a check, before consent: if today's vendor budget is spent, say when

@@ -190,6 +190,8 @@ async def test_the_daily_budget_is_told_before_consent(h: Harness) -> None:
     assert texts(replies) == [en("waiting-budget-spent", time=when)]
     assert await store.get_flow(chat.chat_id) is None  # nothing started, no consent asked
     assert room(h).budget == 0
+    stats = await h.chat(chat_id=ADMIN).send("/stats")  # operators see it
+    assert stats[-1].text.endswith(en("waiting-stats", left=0, waiting=0))
 
 
 async def test_the_line_survives_a_restart(tmp_path: Path) -> None:

@@ -17,3 +17,4 @@ waiting-left = You have left the line. Nothing was checked.
 waiting-no-show = Your turn came, but there was no answer for { $minutes } minutes, so it went to the next person. You can join the line again, at the back.
 waiting-rejoin-button = Join the line again
 waiting-budget-spent = All of today's checks have been used up. Checks start again at { $time }. Please come back then.
+waiting-stats = Vendor budget left today: { $left } checks. Waiting in line now: { $waiting }.
