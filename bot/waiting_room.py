@@ -145,6 +145,10 @@ class WaitingRoom:
     budget: int | None = None
     next_turn_at: datetime | None = None  # when the head of the line may go (None: nobody waits)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The ledger as this process last read or wrote it. Only this process admits its lane, so
+    # it never holds more admissions than the store: when it says "not yet", that is so, and
+    # a surge's arrivals are told without a query each.
+    _known: Ledger | None = None
     _shown: dict[int, Standing] = field(default_factory=dict)
     _told_no_show: set[int] = field(default_factory=set)
 
@@ -195,6 +199,10 @@ class WaitingRoom:
         priority = self.priority(assisted)
         async with self._lock:
             now = self.clock.now()
+            if self.line_length and not (assisted and self.assisted_first):
+                return False  # people waited at the last tick: no cutting in
+            if self._known is not None and not admission_allowed(self.capacity, self._known, now):
+                return False
             line = self._in_order(await self.store.line(self.lane))
             if any(e.priority <= priority or not self.assisted_first for e in line):
                 return False
@@ -204,7 +212,8 @@ class WaitingRoom:
             if not admission_allowed(self.capacity, ledger, now):
                 return False
             await self.store.admit(self.lane, now)
-            self.budget = budget_left(self.capacity, ledger.today + 1)
+            self._known = Ledger([*ledger.recent, now], ledger.today + 1)
+            self.budget = budget_left(self.capacity, self._known.today)
         metrics.admitted(0.0)
         return True
 
@@ -216,7 +225,8 @@ class WaitingRoom:
         if chat_id not in places:
             return None
         place = places.index(chat_id) + 1
-        at = schedule(self.capacity, await self._ledger(now), now, place)[-1]
+        ledger = self._known or await self._ledger(now)
+        at = schedule(self.capacity, ledger, now, place)[-1]
         return Standing(place, wait_minutes((at - now).total_seconds() + self.send_backlog()))
 
     # ---------------------------------------------------------------- the line moves
@@ -252,6 +262,7 @@ class WaitingRoom:
                 if worth_telling(self._shown.get(entry.chat_id), standing):
                     news.append((entry, standing))
             self.line_length = len(waiting)
+            self._known = ledger
             self.next_turn_at = times[0] if times else None
             self.budget = budget_left(self.capacity, ledger.today)
             still = {e.chat_id for e in waiting}
