@@ -1,6 +1,6 @@
 """``python -m bench``: run the benchmarks, print the table with every target, write JSON.
 
-    python -m bench                     the full run (about 14 minutes on 2 cores (the surge takes 2½))
+    python -m bench                     the full run (about 14 minutes on 2 cores)
     python -m bench --smoke             a tiny run of every part, for CI (seconds)
     python -m bench --only cost,store   some parts: isolation, latency, cost, memory, store, surge
     python -m bench --only surge        N citizens at once on a vendor plan (the waiting room)

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
-from datetime import timedelta
-from typing import Any
+from collections.abc import AsyncIterator, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -39,8 +37,6 @@ log = logging.getLogger(__name__)
 
 IN_LINE = "line"  # FlowState.extra key: this check has (or had) a place in line
 MISSED = "missed"  # FlowState.extra key: the turn came and passed
-# A check waiting in line does not idle out after 30 minutes: the line may take longer.
-WAITING_EXPIRY = timedelta(hours=24)
 
 
 def _room(turn: Turn) -> WaitingRoom | None:
@@ -48,8 +44,9 @@ def _room(turn: Turn) -> WaitingRoom | None:
     return room if room is not None and room.limited else None
 
 
-def place_text(translator_t: Any, standing: Standing) -> str:
-    return str(translator_t("waiting-place", place=standing.place, minutes=standing.minutes))
+def place_text(t: Callable[..., str], standing: Standing) -> str:
+    """The place message's text; ``t`` translates in the citizen's language."""
+    return t("waiting-place", place=standing.place, minutes=standing.minutes)
 
 
 async def stats_line(turn: Turn) -> str:
@@ -94,7 +91,7 @@ async def _join(turn: Turn, room: WaitingRoom, intro: tuple[str, ...] = ()) -> N
     state = turn.state
     assert state is not None
     extra = {k: v for k, v in state.extra.items() if k != MISSED} | {IN_LINE: "1"}
-    await _save_waiting(turn, state.evolve(step=Step.WAITING, extra=extra, prompt_message_id=None))
+    await turn.save(state.evolve(step=Step.WAITING, extra=extra, prompt_message_id=None))
     await turn.services.store.join_line(
         LineEntry(
             chat_id=turn.chat_id,
@@ -111,16 +108,7 @@ async def _join(turn: Turn, room: WaitingRoom, intro: tuple[str, ...] = ()) -> N
     message = await turn.send(text, [[turn.button("waiting-leave-button", Action.LEAVE_LINE)]])
     room.showed(turn.chat_id, standing)
     await turn.services.store.set_line_message(turn.chat_id, message.message_id)
-    assert turn.state is not None
-    await _save_waiting(turn, turn.state.evolve(prompt_message_id=message.message_id))
-
-
-async def _save_waiting(turn: Turn, state: Any) -> None:
-    """Save a waiting check with the line's expiry instead of the idle one."""
-    now = turn.now
-    state = state.evolve(updated_at=now, expires_at=now + WAITING_EXPIRY)
-    await turn.services.store.save_flow(state)
-    turn.state = state
+    await turn.remember_prompt(message)
 
 
 # ---------------------------------------------------------------- while waiting
@@ -145,7 +133,9 @@ async def on_text(turn: Turn, text: str) -> None:
         key = aadhaar.PROBLEM_KEYS[check.problem]
         await turn.say(key, *warning, "waiting-hint", count=check.digit_count)
         return
-    turn.services.held.hold(turn.chat_id, state.check_id, check.number, ttl=WAITING_EXPIRY)
+    turn.services.held.hold(
+        turn.chat_id, state.check_id, check.number, ttl=turn.services.limits.waiting_expiry
+    )
     await turn.say("waiting-number-kept", *warning)
 
 
@@ -187,12 +177,7 @@ async def _say_missed(turn: Turn) -> None:
         minutes=minutes,
         buttons=[[turn.button("waiting-rejoin-button", Action.REJOIN)]],
     )
-    await _save_prompt(turn, message.message_id)
-
-
-async def _save_prompt(turn: Turn, message_id: int) -> None:
-    assert turn.state is not None
-    await _save_waiting(turn, turn.state.evolve(prompt_message_id=message_id))
+    await turn.remember_prompt(message)
 
 
 # ---------------------------------------------------------------- the room's calls
@@ -234,7 +219,7 @@ async def _missed(turn: Turn) -> None:
     await turn.services.store.leave_line(turn.chat_id)
     turn.services.held.drop(turn.chat_id)
     extra = state.extra | {MISSED: "1"}
-    await _save_waiting(turn, state.evolve(step=Step.WAITING, extra=extra, prompt_message_id=None))
+    await turn.save(state.evolve(step=Step.WAITING, extra=extra, prompt_message_id=None))
     await _say_missed(turn)
 
 
