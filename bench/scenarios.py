@@ -267,6 +267,8 @@ class Scenarios:
             ("messages_per_check", "messages sent per check", "messages", sends / checks),
             ("requests_per_check", "Bot API requests per check", "requests",
              len(requests) / checks),
+            ("place_edits_per_check", "place messages edited per check", "edits",
+             sum(c["method"] == "editMessageText" for c in requests) / checks),
         )  # fmt: skip
         for key, label, unit, value in figures:
             self.report.add(f"surge.{key}", f"{name}, {label}", unit, [value])

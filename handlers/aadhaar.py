@@ -33,9 +33,12 @@ async def on_text(turn: Turn, text: str) -> None:
     await accept(turn, check.number, delete_warning)
 
 
-async def accept(turn: Turn, number: str, delete_warning: list[str]) -> None:
+async def accept(
+    turn: Turn, number: str, delete_warning: list[str], *, lead: str | None = None
+) -> None:
     """A valid number (typed now, or kept while the citizen waited in line): on to the
-    captcha, or straight to the OTP where the vendor asks for none."""
+    captcha, or straight to the OTP where the vendor asks for none. ``lead`` opens the
+    captcha's caption (the waiting room's "your turn": one message, not two)."""
     assert turn.state is not None
     # Held unsaved until something is said or the captcha step saves it with its own changes
     # (one write, not two); the daily cap's end of the check logs it from memory.
@@ -59,4 +62,4 @@ async def accept(turn: Turn, number: str, delete_warning: list[str]) -> None:
         return
     turn.services.held.hold(turn.chat_id, state.check_id, number)
     received = turn.t("aadhaar-received", masked=mask_last4(state.last4 or ""))
-    await captcha.show(turn, session, intro=received)
+    await captcha.show(turn, session, intro=f"{lead}\n\n{received}" if lead else received)

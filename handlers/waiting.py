@@ -209,8 +209,9 @@ async def _your_turn(turn: Turn) -> None:
     if number is None:
         await turn.say("waiting-turn", "aadhaar-prompt")
         return
-    await turn.say("waiting-turn")
-    await aadhaar.accept(turn, number, [])
+    if not turn.services.vendor.captcha_enabled:
+        await turn.say("waiting-turn")  # the OTP follows; its message says so
+    await aadhaar.accept(turn, number, [], lead=turn.t("waiting-turn"))
 
 
 async def _missed(turn: Turn) -> None:
