@@ -131,6 +131,7 @@ def build_waiting_room(
         per_minute=limits.per_minute,
         per_day=limits.per_day,
         calls_per_check=CALLS_PER_CHECK if client.captcha_enabled else CALLS_PER_CHECK_NO_CAPTCHA,
+        guard_s=client.pacing_guard_s,
     )
     return WaitingRoom(
         capacity,

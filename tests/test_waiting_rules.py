@@ -34,9 +34,9 @@ def capacity(plan: str, calls: int = 3) -> Capacity:
     ("plan", "spacing_s", "per_minute", "per_day", "per_hour"),
     [
         ("starter", 3.0, 9, 333, 540),
-        ("business", 1.5, 30, 3333, 1800),
-        ("growth", 0.6, 150, 6666, 6000),
-        ("enterprise", 3 / 17, 300, 16666, 18000),
+        ("business", 1.5, 31, 3333, 1860),
+        ("growth", 0.6, 158, 6666, 6000),
+        ("enterprise", 3 / 17, 316, 16666, 18960),
     ],
 )
 def test_capacity_of_each_plan(
@@ -47,6 +47,11 @@ def test_capacity_of_each_plan(
     assert cap.spacing.total_seconds() == pytest.approx(spacing_s, abs=1e-6)  # microseconds
     assert (cap.checks_per_minute, cap.checks_per_day) == (per_minute, per_day)
     assert cap.checks_per_hour == pytest.approx(per_hour)
+
+
+def test_starts_are_spaced_to_the_pacers_guard() -> None:
+    guarded = Capacity(per_second=2, per_minute=100, guard_s=0.05)
+    assert guarded.spacing == timedelta(seconds=1.575)  # 3 calls at 2 per 1.05 s
 
 
 def test_unlimited_plan_admits_everyone_at_once() -> None:
@@ -62,10 +67,10 @@ def test_schedule_spaces_starts_and_keeps_the_minute() -> None:
 
     offsets = [(t - T0).total_seconds() for t in times]
     assert offsets[:3] == [0.0, 1.5, 3.0]
-    assert offsets[29] == 43.5  # 30 starts in the first minute (90 of its 100 calls)
-    assert offsets[30:] == [60.0, 61.5]  # then each waits for one to leave the window
-    for i, t in enumerate(times):  # never more than 30 in any minute
-        assert sum(t - timedelta(minutes=1) < u <= t for u in times[: i + 1]) <= 30
+    assert offsets[30] == 45.0  # 31 starts in the first minute (93 of its 100 calls)
+    assert offsets[31:] == [60.0]  # then each waits for one to leave the window
+    for i, t in enumerate(times):  # never more than 31 in any minute
+        assert sum(t - timedelta(minutes=1) < u <= t for u in times[: i + 1]) <= 31
 
 
 def test_schedule_follows_the_ledger_of_recent_admissions() -> None:

@@ -5,7 +5,8 @@ A check costs the vendor a fixed number of paced calls (initiate-session for the
 generate-otp, verify-otp; authorize is once a day and not paced). The plan caps calls per second,
 per minute and per day, so it caps *checks* at:
 
-* one start every ``calls_per_check / per_second`` seconds (the per-second limit),
+* one start every ``calls_per_check / per_second`` seconds (the per-second limit; a little
+  more with the pacer's guard against jitter),
 * ``per_minute × (1 - headroom) / calls_per_check`` starts in any 60 s (the per-minute limit,
   less a little headroom for the calls a check may add: a new picture, a resent OTP),
 * ``per_day // calls_per_check`` starts per day, India time (the daily budget).
@@ -29,7 +30,7 @@ CALLS_PER_CHECK_NO_CAPTCHA = 2  # generate-otp, verify-otp
 MINUTE = timedelta(minutes=1)
 # The share of the per-minute limit kept free for the calls a started check may add (a new
 # captcha picture, a resent OTP's new captcha and generate-otp).
-HEADROOM = 0.1
+HEADROOM = 0.05
 # A place message is edited when the place falls to this share of what was shown (or to the
 # last few places), or the estimate moves by a minute or a quarter: often enough to trust,
 # rarely enough not to spend Telegram's ~30 messages a second on edits.
@@ -45,6 +46,9 @@ class Capacity:
     per_minute: int | None = None
     per_day: int | None = None
     calls_per_check: int = CALLS_PER_CHECK
+    # The pacer's guard (bot/vendor/pacing.py): each of its windows is this much longer, so a
+    # second carries a little less; starts are spaced to match, or its queue would grow.
+    guard_s: float = 0.0
 
     @property
     def limited(self) -> bool:
@@ -55,7 +59,7 @@ class Capacity:
         """The least time between two starts (the per-second limit)."""
         if self.per_second is None:
             return timedelta(0)
-        return timedelta(seconds=self.calls_per_check / self.per_second)
+        return timedelta(seconds=self.calls_per_check * (1 + self.guard_s) / self.per_second)
 
     @property
     def checks_per_minute(self) -> int | None:

@@ -147,6 +147,10 @@ class DeepvueClient:
         """The plan limits this client paces to (its share of them, with workers)."""
         return self._config.rate_limits
 
+    @property
+    def pacing_guard_s(self) -> float:
+        return self._config.pacing_guard_s
+
     async def aclose(self) -> None:
         await self._http.aclose()
 
