@@ -164,10 +164,11 @@ class Rig:
     sandbox_url: str = ""
 
     async def vendor_429s(self) -> int:
-        """Calls the sandbox refused with 429 for the plan's limits so far."""
+        """Calls the sandbox refused with 429 for the plan's limits so far (-1: a sandbox
+        too old to count them)."""
         async with httpx.AsyncClient(base_url=self.sandbox_url) as client:
             answer = await client.get("/_sandbox/rate-limited")
-        return int(answer.json()["rate_limited"])
+        return int(answer.json()["rate_limited"]) if answer.status_code == 200 else -1
 
     def cpu(self) -> float:
         """The bot's CPU seconds so far, its workers' included (they live as long as it)."""

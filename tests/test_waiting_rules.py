@@ -99,9 +99,10 @@ def test_wait_minutes_rounds_up_and_says_under_a_minute() -> None:
     [
         (None, Standing(40, 5), True),  # never shown
         (Standing(40, 5), Standing(39, 5), False),  # one place: not worth an edit
-        (Standing(40, 5), Standing(26, 5), True),  # down to two thirds
-        (Standing(5, 1), Standing(4, 1), False),
-        (Standing(4, 1), Standing(3, 1), True),  # the front of the line: every place
+        (Standing(40, 5), Standing(21, 5), False),
+        (Standing(40, 5), Standing(20, 5), True),  # down to half
+        (Standing(3, 1), Standing(2, 1), False),
+        (Standing(2, 1), Standing(1, 1), True),  # next in line
         (Standing(3, 1), Standing(4, 1), True),  # someone went ahead (an assisted check)
         (Standing(40, 10), Standing(35, 9), False),  # a minute of ten
         (Standing(40, 10), Standing(35, 7), True),  # a quarter
