@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -23,7 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 
 from bot.domain.aadhaar import check_aadhaar, looks_like_aadhaar
-from bot.domain.flow import Mode, Step
+from bot.domain.flow import FlowState, Mode, Step
 from bot.domain.waiting import Standing
 from bot.leader import Leadership
 from bot.services import BotContext, SeedingApplication
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 IN_LINE = "line"  # FlowState.extra key: this check has (or had) a place in line
 MISSED = "missed"  # FlowState.extra key: the turn came and passed
+TURN_SAVED_WITHIN = timedelta(seconds=30)
 
 
 def _room(turn: Turn) -> WaitingRoom | None:
@@ -194,10 +196,16 @@ async def on_room_call(update: RoomCall, context: BotContext) -> None:
     elif update.kind == NO_SHOW:
         entry = await store.line_entry(turn.chat_id)
         called = entry.called_at if entry is not None else None
-        if state.step is Step.AADHAAR and called is not None and state.updated_at <= called:
+        if state.step is Step.AADHAAR and called is not None and _untouched(state, called):
             await _missed(turn)
         else:  # the check moved on after the turn: the place has served its purpose
             await store.leave_line(turn.chat_id)
+
+
+def _untouched(state: FlowState, called: datetime) -> bool:
+    """Nothing was saved since the turn was given: the save that gave it follows the call by
+    the moment the call waits in the update queue, a citizen's answer by far more."""
+    return state.updated_at <= called + TURN_SAVED_WITHIN
 
 
 async def _your_turn(turn: Turn) -> None:

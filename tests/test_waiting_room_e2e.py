@@ -142,7 +142,10 @@ async def test_a_no_show_loses_the_turn_and_may_rejoin_at_the_back(h: Harness) -
     await admitted(h)
     late, next_one = h.chat(), h.chat()
     await late.start_and_consent()
-    await tick(h)  # late's turn; they do not answer
+    h.clock.advance(SPACING_S)
+    await room(h).tick()  # late's turn ...
+    h.clock.advance(2)  # ... handled a moment later (it waits in the update queue) ...
+    await h.settle()  # ... and they do not answer
     await next_one.start_and_consent()
     assert next_one.last.text.endswith(place(1))
 
@@ -212,3 +215,20 @@ async def test_the_line_survives_a_restart(tmp_path: Path) -> None:
             assert waiting.last.text == "\n\n".join([en("waiting-turn"), en("aadhaar-prompt")])
             await waiting.send(ACTIVE)
             assert waiting.last.photo
+
+
+async def test_a_citizen_who_answers_the_call_keeps_the_turn(h: Harness) -> None:
+    await admitted(h)
+    called = h.chat()
+    await called.start_and_consent()
+    await tick(h)
+    await called.send(ACTIVE)  # answered: on to the captcha
+    assert called.last.photo
+
+    await tick(h, after_s=180)
+
+    no_show = en("waiting-no-show", minutes=3)
+    assert all(m.text != no_show for m in h.tg.messages(called.chat_id))
+    assert await h.app.services.store.line_entry(called.chat_id) is None  # its place is gone
+    replies = await called.send(CAPTCHA)
+    assert replies[-1].text == en("otp-sent", masked="XXXX XXXX 1096")
