@@ -1,8 +1,9 @@
 """``python -m bench``: run the benchmarks, print the table with every target, write JSON.
 
-    python -m bench                     the full run (about 11 minutes on 2 cores)
+    python -m bench                     the full run (about 14 minutes on 2 cores)
     python -m bench --smoke             a tiny run of every part, for CI (seconds)
-    python -m bench --only cost,store   some parts: isolation, latency, cost, memory, store
+    python -m bench --only cost,store   some parts: isolation, latency, cost, memory, store, surge
+    python -m bench --only surge        N citizens at once on a vendor plan (the waiting room)
                                         (start-up and idle memory come with any of the first four)
 """
 
@@ -22,7 +23,7 @@ from bench.scenarios import Plan, Scenarios
 from bench.store import StorePlan, store_benchmarks
 
 RESULTS = Path(__file__).resolve().parent / "results"
-PARTS = ("isolation", "latency", "cost", "memory", "store")
+PARTS = ("isolation", "latency", "cost", "memory", "store", "surge")
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 
@@ -44,6 +45,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--checks", type=int, default=2000, help="cost: checks in all")
     parser.add_argument("--concurrency", type=int, default=200, help="cost: users at once")
     parser.add_argument("--latency-users", type=int, default=200, help="latency: users at once")
+    parser.add_argument("--surge-users", type=int, default=60, help="surge: citizens at once")
+    parser.add_argument("--surge-plan", default="business", help="surge: the vendor plan")
     parser.add_argument("--store-sizes", type=_ints, default=(1_000, 100_000, 1_000_000),
                         help="store: chats already stored")  # fmt: skip
     parser.add_argument(
@@ -64,6 +67,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     if args.smoke:
         args.runs, args.sizes, args.checks, args.concurrency = 1, (1, 2), 4, 2
         args.latency_users = 2
+        args.surge_users = 4
         args.store_sizes = (100, 1_000)
     return args
 
@@ -90,6 +94,8 @@ async def run(args: argparse.Namespace) -> Report:
         settle_s=0.1 if args.smoke else 1.0,
         vendor_latency_ms=0 if args.smoke else 1000,
         bot_settings=dict(item.split("=", 1) for item in args.bot_env),
+        surge_users=args.surge_users,
+        surge_plan=args.surge_plan,
     )
     workers = plan.bot_settings.get("BOT_WORKERS", str(BENCH_WORKERS))
     layout = (
@@ -107,7 +113,9 @@ async def run(args: argparse.Namespace) -> Report:
         await scenarios.memory()
     if "cost" in parts:
         await scenarios.cost()
-    if parts & {"isolation", "latency", "cost", "memory"}:
+    if "surge" in parts:
+        await scenarios.surge()
+    if parts & {"isolation", "latency", "cost", "memory", "surge"}:
         scenarios.startup()
     if "store" in parts:
         store_plan = StorePlan(sizes=args.store_sizes, runs=args.runs, postgres_url=args.postgres,

@@ -19,6 +19,8 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
 from bot.fake_telegram import DEFAULT_TOKEN, FakeTelegramClient
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -159,6 +161,14 @@ class Rig:
     bot: Child
     telegram: FakeTelegramClient
     startup_s: float  # bot spawn to its first getUpdates, as the fake saw it
+    sandbox_url: str = ""
+
+    async def vendor_429s(self) -> int:
+        """Calls the sandbox refused with 429 for the plan's limits so far (-1: a sandbox
+        too old to count them)."""
+        async with httpx.AsyncClient(base_url=self.sandbox_url) as client:
+            answer = await client.get("/_sandbox/rate-limited")
+        return int(answer.json()["rate_limited"]) if answer.status_code == 200 else -1
 
     def cpu(self) -> float:
         """The bot's CPU seconds so far, its workers' included (they live as long as it)."""
@@ -200,6 +210,7 @@ async def running_rig(
     latency_ms: int = 0,
     database_url: str | None = None,
     bot_settings: Mapping[str, str] | None = None,
+    sandbox_plan: str = "unlimited",
 ) -> AsyncIterator[Rig]:
     """Start the fake Telegram, the sandbox and the bot; stop all three on exit."""
     fake_port, sandbox_port = free_port(), free_port()
@@ -212,6 +223,7 @@ async def running_rig(
             **base,
             "SANDBOX_LATENCY_MS": str(latency_ms),
             "SANDBOX_CAPTCHA_TEXT": CAPTCHA,
+            "SANDBOX_PLAN": sandbox_plan,  # 429 over the plan's limits, as the vendor does
             "LOG_LEVEL": "WARNING",
         }
         sandbox = spawn("sandbox", ["sandbox", "--port", str(sandbox_port)], sandbox_env, work_dir)
@@ -229,7 +241,8 @@ async def running_rig(
         children.append(bot)
         async with FakeTelegramClient(telegram_url) as telegram:
             first_poll = await _first_get_updates(telegram, bot)
-            yield Rig(fake, sandbox, bot, telegram, first_poll - bot.started_at)
+            sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+            yield Rig(fake, sandbox, bot, telegram, first_poll - bot.started_at, sandbox_url)
     finally:
         for child in reversed(children):
             child.stop()

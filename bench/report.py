@@ -63,8 +63,8 @@ class Target:
 # The issue's targets, by the figure each one judges.
 TARGETS: tuple[Target, ...] = (
     Target("isolation.200.ratio", "200 users within 1.3× one user's time", 1.3),
-    Target("isolation.1000.ratio", "1,000 users within 2× one user's time", 2.0),
-    Target("cost.cpu_ms_per_check", "≤ 15 ms bot CPU per check", 15.0),
+    # Retired as targets (the vendor plan and Telegram's limit bind first; issue 12): the
+    # 1,000-user ratio and the CPU per check are still measured and printed.
     Target("cost.checks_per_s_2_cores", "≥ 100 checks/s on 2 cores", 100.0, at_most=False),
     Target("latency.200.p99_ms", "update handling p99 ≤ 50 ms at 200 users", 50.0),
     Target("store.sqlite.ratio", "SQLite: transition at 10⁶ chats ≤ 1.5× at 10³", 1.5),
@@ -73,6 +73,10 @@ TARGETS: tuple[Target, ...] = (
         "memory.kib_per_waiting_user", "≤ 30 KB of memory (PSS) per waiting user", 30_000 / 1024
     ),
     Target("startup.s", "start-up ≤ 1.5 s", 1.5),
+    Target("surge.unserved", "surge: every citizen served", 0),
+    Target("surge.ratio", "surge: last result within 1.15× the capacity bound", 1.15),
+    Target("surge.first_answer_p99_ms", "surge: first answer p99 ≤ 1 s", 1000.0),
+    Target("surge.vendor_429", "surge: no vendor 429", 0),
 )
 
 

@@ -15,7 +15,10 @@ from pathlib import Path
 
 from bench.procs import Rig, running_rig
 from bench.report import Report, percentile
+from bench.surge import capacity_bound_s
 from bench.users import Crowd, CrowdResult, Step
+from bot.domain.waiting import CALLS_PER_CHECK
+from bot.vendor.config import plan_limits
 
 IDLE_SETTLE_S = 1.0
 RSS_SAMPLE_S = 0.05
@@ -35,6 +38,8 @@ class Plan:
     settle_s: float = IDLE_SETTLE_S  # before reading an "idle" RSS
     within_s: float = 300.0
     bot_settings: dict[str, str] = field(default_factory=dict)
+    surge_users: int = 60
+    surge_plan: str = "business"
 
 
 @dataclass
@@ -56,10 +61,18 @@ class Scenarios:
         return first
 
     @contextlib.asynccontextmanager
-    async def _rig(self, latency_ms: int) -> AsyncIterator[Rig]:
+    async def _rig(self, latency_ms: int, vendor_plan: str | None = None) -> AsyncIterator[Rig]:
+        """The three processes; with a ``vendor_plan``, the bot paces to it and the sandbox
+        refuses with 429 what the vendor would on it (else: unlimited)."""
+        settings = self.plan.bot_settings
+        if vendor_plan is not None:
+            settings = {"DEEPVUE_PLAN": vendor_plan, **settings}
         with tempfile.TemporaryDirectory(prefix="seeding-bench-") as tmp:
             async with running_rig(
-                Path(tmp), latency_ms=latency_ms, bot_settings=self.plan.bot_settings
+                Path(tmp),
+                latency_ms=latency_ms,
+                bot_settings=settings,
+                sandbox_plan=vendor_plan or "unlimited",
             ) as rig:
                 self.samples.startup_s.append(rig.startup_s)
                 await asyncio.sleep(self.plan.settle_s)
@@ -74,6 +87,8 @@ class Scenarios:
         latency_ms: int,
         concurrency: int | None = None,
         think_s: tuple[float, float] | None = None,
+        *,
+        bounces_expected: bool = False,
     ) -> CrowdResult:
         crowd = Crowd(
             rig.telegram,
@@ -85,7 +100,8 @@ class Scenarios:
         )
         result = await crowd.run(self.plan.within_s)
         failures = result.failures
-        if len(failures) * 10 > total:  # a broken set-up, not a slow bot: stop here
+        # A broken set-up, not a slow bot: stop here (unless bounces are what is measured).
+        if len(failures) * 10 > total and not bounces_expected:
             raise RuntimeError(
                 f"{len(failures)} of {total} checks failed, e.g. {failures[:3]}\n"
                 f"bot log:\n{rig.bot.log_tail()}"
@@ -214,6 +230,58 @@ class Scenarios:
         )
         self.report.add("cost.p50_ms", f"cost: update p50 at saturation ({users} users)", "ms", p50)
         self.report.add("cost.p99_ms", f"cost: update p99 at saturation ({users} users)", "ms", p99)
+
+    async def surge(self) -> None:
+        """N citizens at once on a vendor plan (the waiting room's case): everyone served,
+        the last result beside the plan's capacity bound, each action's first answer, vendor
+        429s, and the Bot API requests each check cost. One run: the plan's per-minute
+        window makes it long (about two minutes for 60 citizens on the business plan)."""
+        users, plan = self.plan.surge_users, self.plan.surge_plan
+        latency = self.plan.vendor_latency_ms
+        async with self._rig(latency, vendor_plan=plan) as rig:
+            before = len(await rig.telegram.calls())
+            result = await self._crowd(rig, users, latency, bounces_expected=True)
+            # Everything the bot asked of the Bot API for the checks (its polling aside).
+            requests = [
+                c for c in (await rig.telegram.calls())[before:] if c["method"] != "getUpdates"
+            ]
+            refused = await rig.vendor_429s()
+        served = result.done
+        bounced = sum("Too many people" in u.failure for u in result.users)
+        sends = sum(c["method"] in ("sendMessage", "sendPhoto") for c in requests)
+        in_line = [u for u in result.users if u.in_line]
+        # The warm-up check's three calls count: they share the plan's first minute.
+        calls = (users + 1) * CALLS_PER_CHECK
+        bound = capacity_bound_s(calls, plan_limits(plan), latency / 1000)
+        name = f"surge: {users} citizens at once, {plan} plan"
+        checks = max(served, 1)
+        figures = (
+            ("served", "served", "checks", served),
+            ("unserved", "not served", "citizens", users - served),
+            ("bounced", "bounced after typing a number", "citizens", bounced),
+            ("in_line", "told a place in line", "citizens", len(in_line)),
+            ("last_result_s", "time until the last result", "s", result.wall_s),
+            ("bound_s", f"capacity bound ({calls} calls at the plan's rate)", "s", bound),
+            ("first_answer_p50_ms", "first answer to an action, p50", "ms",
+             percentile(result.latencies_s, 0.50) * 1000),
+            ("first_answer_p99_ms", "first answer to an action, p99", "ms",
+             percentile(result.latencies_s, 0.99) * 1000),
+            ("vendor_429", "vendor 429s", "calls", refused),
+            ("messages_per_check", "messages sent per check", "messages", sends / checks),
+            ("requests_per_check", "Bot API requests per check", "requests",
+             len(requests) / checks),
+            ("place_edits_per_check", "place messages edited per check", "edits",
+             sum(c["method"] == "editMessageText" for c in requests) / checks),
+        )  # fmt: skip
+        for key, label, unit, value in figures:
+            self.report.add(f"surge.{key}", f"{name}, {label}", unit, [value])
+        self.report.derive(
+            "surge.ratio",
+            f"{name}, last result ÷ capacity bound",
+            "×",
+            ["surge.last_result_s", "surge.bound_s"],
+            lambda got, least: got / least,
+        )
 
     def startup(self) -> None:
         """Every rig started so far: spawn to first getUpdates, and idle memory after start-up."""

@@ -27,6 +27,7 @@ from handlers.callbacks import Action
 NUMBER = "987654321096"  # the sandbox's Active fixture (9876 5432 1096)
 OTP = "123456"  # the sandbox's OTP
 POLL_S = 1.0
+TURN = "It is your turn"  # the waiting room's call (locales/en/waiting.ftl)
 
 
 class Step(Enum):
@@ -50,6 +51,9 @@ class User:
     stop_at: Step = Step.DONE  # a user who stops waiting mid-flow (memory scenario)
     step: Step = Step.START
     acted_at: float = 0.0  # fake's monotonic time of the pending action
+    answered: bool = True  # the bot has answered the pending action
+    in_line: bool = False  # told a place in line (the waiting room), number sent meanwhile
+    turn_at: float = 0.0  # when the waiting room gave the turn
     started_at: float = 0.0
     finished_at: float = 0.0
     failure: str = ""
@@ -63,6 +67,13 @@ class User:
             return self._go(Step.CONSENT, "press", message_id=event.message_id, data=data)
         if step is Step.CONSENT and event.kind == "text" and not event.buttons:
             return self._go(Step.NUMBER, "send_text", text=NUMBER)
+        if step is Step.CONSENT and _button(event, Action.LEAVE_LINE):
+            # In line: the number goes at once (deleted, kept for the turn), as people do.
+            self.in_line = True
+            return self._go(Step.NUMBER, "send_text", text=NUMBER)
+        if step is Step.NUMBER and self.in_line and event.kind == "text":
+            self.turn_at = self.turn_at or (event.at if event.text.startswith(TURN) else 0.0)
+            return None  # "number kept", then "your turn": the captcha follows
         if step is Step.NUMBER and event.kind == "photo":
             return self._go(Step.CAPTCHA, "send_text", text=CAPTCHA)
         if step is Step.CAPTCHA and _button(event, Action.RESEND_OTP):
@@ -103,6 +114,10 @@ class CrowdResult:
     @property
     def done(self) -> int:
         return sum(u.step is Step.DONE for u in self.users)
+
+    @property
+    def finished(self) -> list[User]:
+        return [u for u in self.users if u.step in (Step.DONE, Step.FAILED)]
 
     @property
     def failures(self) -> list[str]:
@@ -191,11 +206,16 @@ class Crowd:
         return user, "send_text", {"chat_id": chat_id, "text": "/start"}
 
     def _on_event(self, user: User, event: FeedEvent) -> list[Planned]:
-        waited = VENDOR_CALLS.get(user.step, 0) * self.vendor_latency_s
-        self.latencies.append(event.at - user.acted_at - waited)
+        if not user.answered:  # the first answer to the user's last action
+            user.answered = True
+            vendor_call = user.step in VENDOR_CALLS and not (user.in_line and event.kind == "text")
+            waited = self.vendor_latency_s if vendor_call else 0.0
+            self.latencies.append(event.at - user.acted_at - waited)
         action = user.react(event)
         if action is not None:
             return [(user, *action)]
+        if user.step not in (Step.DONE, Step.FAILED, user.stop_at):
+            return []  # a message that asks nothing (in line): wait for the next
         self._active -= 1
         user.finished_at = event.at
         if self._started < self.total:
@@ -214,5 +234,6 @@ class Crowd:
                 self._active -= 1
                 continue
             user.acted_at = result.at
+            user.answered = False
             user.started_at = user.started_at or result.at
         return [r.at for r in done if r.error is None]

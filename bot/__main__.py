@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     if command == "sandbox":
         from bot.sandbox import SandboxConfig, serve_forever
 
-        config = SandboxConfig(
+        config = SandboxConfig.on_plan(
+            settings.sandbox_plan,
             captcha_text=settings.sandbox_captcha_text,
             latency_ms=settings.sandbox_latency_ms,
             captcha_required=settings.deepvue_captcha,

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import SecretStr
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot import digest, metrics, retention
 from bot.clock import Clock, SystemClock
@@ -27,6 +27,7 @@ from bot.concurrency import OffSlotVendor, PerChatUpdateProcessor
 from bot.config import Settings
 from bot.domain.policy import Limits
 from bot.domain.roles import EVERYONE_COMMANDS
+from bot.domain.waiting import CALLS_PER_CHECK, CALLS_PER_CHECK_NO_CAPTCHA, Capacity
 from bot.errors import on_error
 from bot.held_numbers import HeldNumbers
 from bot.http_pool import ShardedTransport
@@ -36,6 +37,7 @@ from bot.metrics import LiveValues, MeteredVendor, serving_metrics
 from bot.notices import Notices, load_registry
 from bot.sandbox import Sandbox, SandboxConfig, SandboxTransport, create_sandbox_app, sandbox_of
 from bot.services import BotContext, SeedingApplication, Services
+from bot.store.base import Store
 from bot.store.factory import open_store
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_request import RetryingRequest
@@ -43,8 +45,9 @@ from bot.vendor.breaker import BreakerMachine, CircuitBreaker
 from bot.vendor.client import DeepvueClient
 from bot.vendor.config import VendorConfig
 from bot.vendor.pacing import Sleep
+from bot.waiting_room import CountingRateLimiter, WaitingRoom
 from bot.webhook import receiving_webhook
-from handlers import access, router
+from handlers import access, router, waiting
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +68,6 @@ def build_vendor(
     keeping to its share of the plan's limits.
     """
     if settings.uses_sandbox:
-        sandbox_app = create_sandbox_app(
-            SandboxConfig(
-                captcha_text=settings.sandbox_captcha_text,
-                latency_ms=settings.sandbox_latency_ms,
-                captcha_required=settings.deepvue_captcha,
-            ),
-            clock,
-        )
         config = (
             VendorConfig(
                 base_url=SANDBOX_BASE_URL,
@@ -84,6 +79,18 @@ def build_vendor(
             )
             .with_plan(settings.effective_plan)
             .shared_by(share)
+        )
+        sandbox_app = create_sandbox_app(
+            SandboxConfig(
+                captcha_text=settings.sandbox_captcha_text,
+                latency_ms=settings.sandbox_latency_ms,
+                captcha_required=settings.deepvue_captcha,
+                # Refuses what the vendor would on this process's share of the plan.
+                rate_limit_per_second=config.per_second,
+                rate_limit_per_minute=config.per_minute,
+                rate_limit_per_day=config.per_day,
+            ),
+            clock,
         )
         sandbox = sandbox_of(sandbox_app)
         transport = SandboxTransport(sandbox_app, sandbox.connect_faults)
@@ -108,6 +115,35 @@ def build_vendor(
     return DeepvueClient(config, clock=clock, transport=pool, sleep=sleep), None
 
 
+def build_waiting_room(
+    settings: Settings,
+    client: DeepvueClient,
+    store: Store,
+    clock: Clock,
+    *,
+    lane: int = 0,
+    lanes: int = 1,
+) -> WaitingRoom:
+    """The line in front of this process's share of the vendor plan (bot/waiting_room.py)."""
+    limits = client.rate_limits
+    capacity = Capacity(
+        per_second=limits.per_second,
+        per_minute=limits.per_minute,
+        per_day=limits.per_day,
+        calls_per_check=CALLS_PER_CHECK if client.captcha_enabled else CALLS_PER_CHECK_NO_CAPTCHA,
+        guard_s=client.pacing_guard_s,
+    )
+    return WaitingRoom(
+        capacity,
+        store,
+        clock,
+        no_show_after=timedelta(seconds=settings.waiting_room_no_show_s),
+        assisted_first=settings.waiting_room_assisted_first,
+        lane=lane,
+        lanes=lanes,
+    )
+
+
 def build_breaker(settings: Settings, clock: Clock, client: DeepvueClient) -> CircuitBreaker:
     """The vendor as the conversation sees it: the client behind a circuit breaker."""
     machine = BreakerMachine(
@@ -124,6 +160,7 @@ async def build_services(
     *,
     sleep: Sleep = asyncio.sleep,
     vendor_share: int = 1,
+    lane: int = 0,
 ) -> Services:
     clock = clock or SystemClock()
     translator = shared_translator()
@@ -147,6 +184,7 @@ async def build_services(
         sandbox=settings.uses_sandbox,
         sandbox_control=sandbox,
         breaker=breaker,
+        waiting=build_waiting_room(settings, client, store, clock, lane=lane, lanes=vendor_share),
     )
 
 
@@ -178,7 +216,8 @@ def build_application(
     else:
         builder = builder.updater(None)
     if settings.telegram_sends_per_second:
-        limiter: Any = AIORateLimiter(
+        # Counts what queues behind it: the waiting room adds that to its estimates.
+        limiter: Any = CountingRateLimiter(
             overall_max_rate=settings.telegram_sends_per_second, max_retries=3
         )
         builder = builder.rate_limiter(limiter)
@@ -264,11 +303,14 @@ async def exporting_metrics(
     pacer = getattr(client, "pacer", None)
     leadership = services.extras.get("leadership")
     processor = application.update_processor
+    room = services.waiting if services.waiting is not None and services.waiting.limited else None
     values = LiveValues(
         pacing_queue=(lambda: pacer.queue_length) if pacer is not None else None,
         circuit_state=(lambda: breaker.state) if breaker is not None else None,
         leader=leader_gauge(leadership) if reports_leader else None,
         updates_in_flight=(lambda: getattr(processor, "in_flight", 0)),
+        waiting_line=(lambda: room.line_length) if room is not None else None,
+        budget_left=(lambda: room.budget) if room is not None else None,
     )
     with serving_metrics(settings.metrics_port, settings.metrics_host, values) as port:
         yield port
@@ -313,7 +355,11 @@ async def running_bot(
         settings = worker.settings(settings)
     first = worker is None or worker.index == 0
     services = await build_services(
-        settings, clock, sleep=sleep, vendor_share=worker.count if worker else 1
+        settings,
+        clock,
+        sleep=sleep,
+        vendor_share=worker.count if worker else 1,
+        lane=worker.index if worker else 0,
     )
     try:
         application = build_application(services, takes_updates=worker is None, runs_jobs=first)
@@ -323,7 +369,11 @@ async def running_bot(
                 taking_updates(application) if worker is None else contextlib.nullcontext()
             )
             try:
-                async with source, exporting_metrics(application, reports_leader=worker is None):
+                async with (
+                    source as leadership,
+                    exporting_metrics(application, reports_leader=worker is None),
+                    waiting.serving(application, leadership, worker=worker is not None),
+                ):
                     if first:
                         # After the update source has started: the menus are a convenience
                         # (every language to parse, some fifteen calls), not worth keeping the

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
 
     sandbox_captcha_text: str | None = None
     sandbox_latency_ms: Annotated[int, Field(ge=0, le=60_000)] = 0
+    # `python -m bot sandbox` refuses with 429 what the vendor would on this plan.
+    sandbox_plan: Plan = "unlimited"
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
@@ -100,6 +102,13 @@ class Settings(BaseSettings):
     # The weekly digest to every admin (bot/digest.py): on, from this hour (IST) on Mondays.
     weekly_digest: bool = True
     weekly_digest_hour: Annotated[int, Field(ge=0, le=23)] = 8
+
+    # The waiting room (bot/waiting_room.py): a citizen called for their turn who sends no
+    # number within this many seconds loses it; assisted checks go ahead of self-service ones;
+    # how often the line is looked at (0: never by itself; for tests that move a fake clock).
+    waiting_room_no_show_s: Annotated[int, Field(ge=30, le=3600)] = 180
+    waiting_room_assisted_first: bool = True
+    waiting_room_tick_s: Annotated[float, Field(ge=0, le=5)] = 0.5
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -29,8 +29,11 @@ class HeldNumbers:
         self._ttl = ttl
         self._by_chat: dict[int, _Held] = {}
 
-    def hold(self, chat_id: int, check_id: str, number: str) -> None:
-        self._by_chat[chat_id] = _Held(check_id, number, self._clock.now() + self._ttl)
+    def hold(self, chat_id: int, check_id: str, number: str, ttl: timedelta | None = None) -> None:
+        """Hold ``number`` for ``ttl`` (the default one unless given: a number typed while
+        waiting in line is held until the turn comes, bot/waiting_room.py)."""
+        expires = self._clock.now() + (self._ttl if ttl is None else ttl)
+        self._by_chat[chat_id] = _Held(check_id, number, expires)
 
     def get(self, chat_id: int, check_id: str) -> str | None:
         held = self._by_chat.get(chat_id)

@@ -58,6 +58,24 @@ UPDATE_SECONDS = Histogram(
 )
 
 
+WAITING_ADMISSIONS = Counter(
+    "seedingbot_waiting_admissions",
+    "Checks given their start by the waiting room (straight in, or their turn in line).",
+    registry=REGISTRY,
+)
+WAITING_SECONDS = Histogram(
+    "seedingbot_waiting_seconds",
+    "How long a check waited in line for its turn (0 for those who went straight in).",
+    buckets=(0, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600),
+    registry=REGISTRY,
+)
+
+
+def admitted(waited_s: float) -> None:
+    WAITING_ADMISSIONS.inc()
+    WAITING_SECONDS.observe(waited_s)
+
+
 def check_started(mode: str) -> None:
     CHECKS_STARTED.labels(mode).inc()
 
@@ -118,6 +136,8 @@ class LiveValues:
     circuit_state: Callable[[], str] | None = None  # "closed", "open" or "half_open"
     leader: Callable[[], bool] | None = None
     updates_in_flight: Callable[[], int] | None = None
+    waiting_line: Callable[[], int] | None = None
+    budget_left: Callable[[], int | None] | None = None  # None: the plan has no daily limit
 
 
 CIRCUIT_STATES = ("closed", "open", "half_open")
@@ -156,6 +176,18 @@ class _Live(Collector):
                 "seedingbot_updates_in_flight",
                 "Updates taken and not yet fully handled (waiting on the vendor included).",
                 v.updates_in_flight(),
+            )
+        if v.waiting_line is not None:
+            yield _gauge(
+                "seedingbot_waiting_line",
+                "Citizens waiting in line for their turn (this process's lane).",
+                v.waiting_line(),
+            )
+        if v.budget_left is not None and (left := v.budget_left()) is not None:
+            yield _gauge(
+                "seedingbot_vendor_budget_left",
+                "Checks left in today's vendor budget (this process's share; India time).",
+                left,
             )
 
 

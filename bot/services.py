@@ -19,6 +19,7 @@ from bot.store.base import Store
 from bot.vendor.breaker import CircuitBreaker
 from bot.vendor.pacing import Sleep
 from bot.vendor.types import SeedingVendor
+from bot.waiting_room import WaitingRoom
 
 
 @dataclass(slots=True)
@@ -38,6 +39,8 @@ class Services:
     # /readyz, ``inner`` for the client itself (e.g. its pacer).
     breaker: CircuitBreaker | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # The line in front of the vendor plan's capacity (bot/waiting_room.py).
+    waiting: WaitingRoom | None = None
     # How the typing indicator waits before it shows (handlers/turn.py): tests put their own
     # here, so that "fast" and "slow" vendors do not depend on the machine's load.
     typing_wait: Sleep = asyncio.sleep

@@ -30,10 +30,19 @@ async def on_text(turn: Turn, text: str) -> None:
         assert check.problem is not None
         await turn.say(PROBLEM_KEYS[check.problem], *delete_warning, count=check.digit_count)
         return
+    await accept(turn, check.number, delete_warning)
+
+
+async def accept(
+    turn: Turn, number: str, delete_warning: list[str], *, lead: str | None = None
+) -> None:
+    """A valid number (typed now, or kept while the citizen waited in line): on to the
+    captcha, or straight to the OTP where the vendor asks for none. ``lead`` opens the
+    captcha's caption (the waiting room's "your turn": one message, not two)."""
     assert turn.state is not None
     # Held unsaved until something is said or the captcha step saves it with its own changes
     # (one write, not two); the daily cap's end of the check logs it from memory.
-    state = turn.state = turn.state.evolve(last4=last_four(check.number))
+    state = turn.state = turn.state.evolve(last4=last_four(number))
     if delete_warning:
         await turn.save(state)
         await turn.say(*delete_warning)
@@ -41,7 +50,7 @@ async def on_text(turn: Turn, text: str) -> None:
         return
     if not turn.services.vendor.captcha_enabled:
         await turn.save(state)
-        await otp.request_otp(turn, check.number, session_id=None, captcha_text=None)
+        await otp.request_otp(turn, number, session_id=None, captcha_text=None)
         return
     try:
         async with turn.typing():
@@ -51,6 +60,6 @@ async def on_text(turn: Turn, text: str) -> None:
             await turn.save(state)
         await outcomes.report_vendor_error(turn, exc, step=Step.AADHAAR)
         return
-    turn.services.held.hold(turn.chat_id, state.check_id, check.number)
+    turn.services.held.hold(turn.chat_id, state.check_id, number)
     received = turn.t("aadhaar-received", masked=mask_last4(state.last4 or ""))
-    await captcha.show(turn, session, intro=received)
+    await captcha.show(turn, session, intro=f"{lead}\n\n{received}" if lead else received)

@@ -19,7 +19,7 @@ import logging
 from bot.domain.flow import Mode, Step
 from bot.domain.policy import agent_daily_cap_reached, india_day_start, next_india_midnight
 from bot.domain.roles import Role
-from handlers import access, agents, commands, language
+from handlers import access, agents, commands, language, waiting
 from handlers.agent_view import AGENT_LANGUAGE
 from handlers.callbacks import Action
 from handlers.turn import Turn
@@ -73,7 +73,7 @@ async def begin(turn: Turn) -> None:
     if await access.role_of(turn.services, turn.user_id) < Role.AGENT:
         await turn.say("assist-not-agent")  # revoked since the button was shown
         return
-    if await _daily_cap_reached(turn):
+    if await _daily_cap_reached(turn) or await waiting.budget_spent(turn):
         return
     state = turn.new_state(Step.LANGUAGE, mode=Mode.ASSISTED, agent_id=turn.user_id)
     # turn.language is the agent's own here: no check is open.

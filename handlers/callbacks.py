@@ -26,6 +26,8 @@ class Action(StrEnum):
     ASSIST = "s"  # an agent: "Check for a customer"
     OWN_CHECK = "o"  # an agent: "Check my own number"
     NEXT_CUSTOMER = "n"  # an agent, after a customer's check: the next one, at once
+    LEAVE_LINE = "w"  # waiting in line: leave it
+    REJOIN = "j"  # a missed turn: join the line again, at the back
 
 
 # The step a button's action belongs to (None: valid whatever the step).
@@ -40,6 +42,8 @@ ACTION_STEP: dict[Action, Step | None] = {
     Action.ASSIST: None,
     Action.OWN_CHECK: None,
     Action.NEXT_CUSTOMER: None,
+    Action.LEAVE_LINE: Step.WAITING,
+    Action.REJOIN: Step.WAITING,
 }
 
 # Buttons that start a check: valid only while no check is open (else "this step has passed").

@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 from bot.domain.flow import Step
 from bot.notices import PURPOSE, RenderedNotice
 from bot.store.base import ConsentRecord
-from handlers import agent_view, outcomes
+from handlers import agent_view, outcomes, waiting
 from handlers.callbacks import Action
 from handlers.turn import Buttons, Turn, escape
 
@@ -157,6 +157,9 @@ async def on_agree(turn: Turn) -> None:
         )
     )
     await turn.answer_callback("consent-recorded")
+    if await waiting.wait_in_line(turn):  # the plan is busy: a place in line, no number yet
+        await turn.remove_buttons(notice_message)
+        return
     await turn.say("consent-recorded", "aadhaar-prompt")
     # Last: if the process dies before the prompt is out, the notice's buttons still work
     # (a second tap then repeats the prompt; see router.on_callback).

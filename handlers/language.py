@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Message
 
 from bot.domain.flow import Step
-from handlers import access, agent_view, consent, prompts
+from handlers import access, agent_view, consent, prompts, waiting
 from handlers.callbacks import Action
 from handlers.turn import Buttons, Turn
 
@@ -32,6 +32,8 @@ def picker_buttons(turn: Turn) -> Buttons:
 
 async def begin(turn: Turn) -> None:
     """Start a new check at the picker (whatever was open is cancelled by the caller)."""
+    if await waiting.budget_spent(turn):  # nothing can be checked today: say so before consent
+        return
     await turn.save(turn.new_state(Step.LANGUAGE))
     await turn.remember_prompt(await show_picker(turn))
 

@@ -8,6 +8,7 @@ from handlers.turn import Turn
 STEP_HINTS: dict[Step, str] = {
     Step.LANGUAGE: "hint-language",
     Step.CONSENT: "hint-consent",
+    Step.WAITING: "waiting-hint",
     Step.AADHAAR: "hint-aadhaar",
     Step.CAPTCHA: "hint-captcha",
     Step.OTP: "hint-otp",

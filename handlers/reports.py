@@ -28,6 +28,7 @@ from bot.reports import (
     report_text,
     standard_periods,
 )
+from handlers import waiting
 from handlers.paging import send_pages
 from handlers.turn import Turn
 
@@ -78,7 +79,7 @@ async def stats(turn: Turn) -> None:
             turn.language,
         )
         text = f"{text}\n\n{capacity}"
-    await send_pages(turn, text)
+    await send_pages(turn, text + await waiting.stats_line(turn))
     async with turn.typing(ChatAction.UPLOAD_PHOTO):
         records = await services.store.checks_between(chart.start, chart.end)
         png = await chart_png(

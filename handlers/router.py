@@ -26,12 +26,14 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.domain.aadhaar import looks_like_aadhaar
 from bot.domain.flow import Step
 from bot.services import BotContext
+from bot.waiting_room import RoomCall
 from handlers import (
     aadhaar,
     access,
@@ -47,6 +49,7 @@ from handlers import (
     prompts,
     reports,
     rights,
+    waiting,
 )
 from handlers.callbacks import ACTION_STEP, BETWEEN_CHECKS, NO_CHECK, Action, Callback, decode
 from handlers.turn import Turn
@@ -128,6 +131,8 @@ async def _on_text(turn: Turn, step: Step, text: str) -> None:
         await captcha.on_text(turn, text)
     elif step is Step.OTP:
         await otp.on_text(turn, text)
+    elif step is Step.WAITING:
+        await waiting.on_text(turn, text)
     elif looks_like_aadhaar(text):  # typing a number is not consent
         if step is Step.CONSENT:
             await delete_sensitive(turn, "hint-consent-number", kept=("hint-consent",))
@@ -140,7 +145,7 @@ async def _on_text(turn: Turn, step: Step, text: str) -> None:
 async def _on_other(turn: Turn, step: Step) -> None:
     """A sticker, photo, voice note, document… A photo at the Aadhaar or OTP step may show the
     card or the SMS: it is deleted like a typed number would be."""
-    if step is Step.AADHAAR:
+    if step in (Step.AADHAAR, Step.WAITING):
         await delete_sensitive(turn, "hint-aadhaar-media", kept=("hint-aadhaar",))
         return
     if step is Step.OTP:
@@ -155,7 +160,7 @@ async def on_edited(update: Update, context: BotContext) -> None:
     turn = await Turn.load(update, context)
     message = update.effective_message
     text = message.text if message else None
-    sensitive = turn.state is not None and turn.state.step in (Step.AADHAAR, Step.OTP)
+    sensitive = turn.state is not None and turn.state.step in (Step.AADHAAR, Step.OTP, Step.WAITING)
     if sensitive or (text and looks_like_aadhaar(text)):
         await delete_sensitive(turn, "edited-ignored", kept=("edited-ignored",))
     else:
@@ -242,6 +247,10 @@ async def _dispatch_button(turn: Turn, callback: Callback) -> None:
         await assisted.on_choice(turn, action)
     elif action is Action.NEXT_CUSTOMER:
         await assisted.next_customer(turn)
+    elif action is Action.LEAVE_LINE:
+        await waiting.on_leave(turn)
+    elif action is Action.REJOIN:
+        await waiting.on_rejoin(turn)
 
 
 async def in_group(update: Update, context: BotContext) -> None:
@@ -256,6 +265,7 @@ async def in_group(update: Update, context: BotContext) -> None:
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application.add_handler(TypeHandler(RoomCall, waiting.on_room_call))  # the waiting room's
     for name, handler in COMMANDS.items():
         application.add_handler(CommandHandler(name, _command(name, handler), filters=PRIVATE))
     group_start = CommandHandler(list(COMMANDS), in_group, filters=~PRIVATE)

@@ -215,7 +215,9 @@ class Turn:
         """Write the check's new state. Steps save *before* they speak: a process killed
         between the two then leaves the state matching what the user is about to see."""
         now = self.now
-        state = state.evolve(updated_at=now, expires_at=now + self.services.limits.idle_expiry)
+        limits = self.services.limits
+        idle = limits.waiting_expiry if state.step is Step.WAITING else limits.idle_expiry
+        state = state.evolve(updated_at=now, expires_at=now + idle)
         await self.services.store.save_flow(state)
         self.state = state
         return state
@@ -241,6 +243,8 @@ class Turn:
         self.services.held.drop(self.chat_id)
         if state is None:
             return
+        if "line" in state.extra:  # its place in line goes too (handlers/waiting.py)
+            await self.services.store.leave_line(self.chat_id)
         metrics.check_finished(outcome)
         await self.services.store.delete_flow(self.chat_id)
         self.state = None

@@ -39,10 +39,17 @@ def test_smoke_run_measures_every_figure(
         "startup.s",
         "store.sqlite.ratio",
         "store.pickle.ratio",
+        "surge.served",
+        "surge.ratio",
+        "surge.first_answer_p99_ms",
+        "surge.vendor_429",
+        "surge.messages_per_check",
     ):
         assert key in figures, key
         assert figures[key]["runs"], key
     assert figures["startup.s"]["median"] > 0
+    assert figures["surge.served"]["median"] == 4  # the smoke surge: 4 citizens, all served
+    assert figures["surge.vendor_429"]["median"] == 0
     # Every target is printed with a mark, or as not measured (the smoke run's sizes).
     for target in TARGETS:
         assert target.text in printed

@@ -15,6 +15,7 @@ import ssl
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from random import Random
 from typing import Any
 
@@ -462,8 +463,33 @@ async def test_rate_limit_per_clock_second(clock: FakeClock) -> None:
         assert (await vendor.initiate()).status_code == 200
         limited = await vendor.initiate()
         assert_detail(limited, 429, "Rate limit exceeded. Please retry after some time.")
+        assert (await vendor.client.get("/_sandbox/rate-limited")).json() == {"rate_limited": 1}
         clock.advance(1)
         assert (await vendor.initiate()).status_code == 200
+
+
+async def test_rate_limit_per_clock_minute_and_india_day(clock: FakeClock) -> None:
+    """The plan's other windows, as the vendor counts them: per clock minute, per day."""
+    config = SandboxConfig(captcha_text=CAPTCHA, rate_limit_per_minute=3, rate_limit_per_day=5)
+    clock.set(datetime(2026, 1, 15, 18, 27, 0, tzinfo=UTC))  # 23:57 in India
+    async with sandbox_vendor(config, clock) as vendor:
+        for _ in range(3):
+            assert (await vendor.initiate()).status_code == 200
+            clock.advance(2)  # well under the per-second limit: only the minute counts
+        assert (await vendor.initiate()).status_code == 429  # 4th in the minute
+        clock.advance(60)
+        assert (await vendor.initiate()).status_code == 200  # 5th of the day (a refused one counts)
+        clock.advance(60)
+        assert (await vendor.initiate()).status_code == 429  # 6th of the India day
+        clock.set(datetime(2026, 1, 15, 18, 30, 1, tzinfo=UTC))  # past midnight in India
+        assert (await vendor.initiate()).status_code == 200
+
+
+def test_sandbox_takes_a_plans_limits() -> None:
+    config = SandboxConfig.on_plan("business", latency_ms=5)
+    assert (config.rate_limit_per_second, config.rate_limit_per_minute) == (2, 100)
+    assert (config.rate_limit_per_day, config.latency_ms) == (10_000, 5)
+    assert SandboxConfig.on_plan("unlimited").rate_limit_per_day is None
 
 
 async def test_sandbox_logs_no_aadhaar_number_or_otp(

@@ -10,6 +10,7 @@ from enum import StrEnum
 class Step(StrEnum):
     LANGUAGE = "language"  # waiting for a language pick
     CONSENT = "consent"  # consent notice shown, waiting for "I agree" / "No"
+    WAITING = "waiting"  # consent given, in line for the vendor's capacity (bot/waiting_room.py)
     AADHAAR = "aadhaar"  # consent given, waiting for the Aadhaar number
     CAPTCHA = "captcha"  # captcha shown, waiting for its text
     OTP = "otp"  # OTP sent, waiting for the six digits

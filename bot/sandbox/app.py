@@ -56,6 +56,7 @@ SEEDING_PREFIX: Final = "/v1/verification/bank-aadhaar-seeding"
 SANDBOX_OTP: Final = "123456"
 """The one OTP that verifies (the sandbox sends no SMS)."""
 
+_IST_OFFSET_S: Final = 5 * 3600 + 1800  # India has one time zone and no daylight saving
 SESSION_TTL: Final = timedelta(minutes=10)
 REFERENCE_TTL: Final = timedelta(minutes=10)
 EXPIRED_REFERENCE_RETENTION: Final = timedelta(hours=1)
@@ -177,6 +178,7 @@ class Sandbox:
         self.config = config
         self.clock = clock
         self.calls: Counter[str] = Counter(dict.fromkeys(ENDPOINTS, 0))
+        self.rate_limited = 0  # calls refused with 429 for the plan's limits (benchmarks)
         # Seeded on purpose (repeatable runs); nothing here guards anything real. Two generators:
         # the error_rate draws stay the same whatever ids and captchas consume.
         self._ids = Random(config.seed)  # noqa: S311
@@ -189,7 +191,8 @@ class Sandbox:
         # (an ASGI app cannot refuse a connection), never over HTTP.
         self.connect_faults = ConnectFaults()
         self._fixture_attempts: Counter[str] = Counter()
-        self._rate_window = (0, 0)  # (clock second, calls in it)
+        # (window number, calls in it) per limit: the clock second, minute and India day.
+        self._rate_windows: dict[str, tuple[int, int]] = {}
         self._handlers: dict[EndpointName, Callable[[Call], Response]] = {
             "authorize": self._authorize,
             "initiate-session": self._initiate_session,
@@ -256,6 +259,9 @@ class Sandbox:
         """Count, delay, inject a fault or refuse, else run the endpoint's logic."""
         body = await request.body()  # read first: _pause then listens for the hang-up
         self.calls[endpoint] += 1
+        # The plan's limiter sits at the vendor's gateway: a call counts when it arrives,
+        # before the upstream work that the latency models.
+        over_rate = endpoint != "authorize" and self._over_rate_limit()
         await _pause(request, self.config.latency_ms)
         fault = self._take_fault(endpoint)
         if fault is not None:
@@ -265,7 +271,7 @@ class Sandbox:
                 return injected
         call = Call(request.query_params, request.headers, body)
         if endpoint != "authorize":
-            refusal = self._gatekeep(call)
+            refusal = self._gatekeep(call, over_rate)
             if refusal is not None:
                 return refusal
         return self._handlers[endpoint](call)
@@ -280,13 +286,14 @@ class Sandbox:
                 return fault
         return None
 
-    def _gatekeep(self, call: Call) -> Response | None:
+    def _gatekeep(self, call: Call, over_rate: bool) -> Response | None:
         """The checks every verification call passes before its own logic: credentials first
         (so a refused call costs no quota), then the plan's rate limit, then upstream luck."""
         refusal = self._auth_refusal(call.headers)
         if refusal is not None:
             return refusal
-        if self._over_rate_limit():
+        if over_rate:
+            self.rate_limited += 1
             return _detail(429, RATE_LIMITED)
         if self._errors.random() < self.config.error_rate:
             return _detail(503, SOURCE_UNAVAILABLE)
@@ -307,15 +314,25 @@ class Sandbox:
         return None
 
     def _over_rate_limit(self) -> bool:
-        """Counts calls per clock second, rejected ones included, like a vendor's limiter."""
-        limit = self.config.rate_limit_per_second
-        if limit is None:
-            return False
-        second = int(self.clock.now().timestamp())
-        window, count = self._rate_window
-        count = count + 1 if window == second else 1
-        self._rate_window = (second, count)
-        return count > limit
+        """Counts calls per clock second, minute and India day (fixed windows, as a vendor's
+        limiter counts), rejected ones included; True if any window is over its limit."""
+        now = self.clock.now()
+        seconds = int(now.timestamp())
+        day = int((now.timestamp() + _IST_OFFSET_S) // 86400)
+        config = self.config
+        over = False
+        for name, window, limit in (
+            ("second", seconds, config.rate_limit_per_second),
+            ("minute", seconds // 60, config.rate_limit_per_minute),
+            ("day", day, config.rate_limit_per_day),
+        ):
+            if limit is None:
+                continue
+            current, count = self._rate_windows.get(name, (window, 0))
+            count = count + 1 if current == window else 1
+            self._rate_windows[name] = (window, count)
+            over = over or count > limit
+        return over
 
     # ---- endpoints ----
 
@@ -601,6 +618,10 @@ async def _calls(request: Request) -> Response:
     return JSONResponse(dict(sandbox_of(request.app).calls))
 
 
+async def _rate_limited(request: Request) -> Response:
+    return JSONResponse({"rate_limited": sandbox_of(request.app).rate_limited})
+
+
 async def _revoke_tokens(request: Request) -> Response:
     return JSONResponse({"revoked": sandbox_of(request.app).revoke_tokens()})
 
@@ -636,6 +657,7 @@ def create_sandbox_app(config: SandboxConfig, clock: Clock) -> Starlette:
         _vendor_route(f"{SEEDING_PREFIX}/generate-otp", "generate-otp", "POST"),
         _vendor_route(f"{SEEDING_PREFIX}/verify-otp", "verify-otp", "POST"),
         Route("/_sandbox/calls", _calls, methods=["GET"]),
+        Route("/_sandbox/rate-limited", _rate_limited, methods=["GET"]),
         Route("/_sandbox/revoke-tokens", _revoke_tokens, methods=["POST"]),
         Route("/_sandbox/faults", _add_fault, methods=["POST"]),
         Route("/_sandbox/faults", _clear_faults, methods=["DELETE"]),

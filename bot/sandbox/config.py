@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,12 @@ class SandboxConfig:
     rate_limit_per_second: int | None = None
     """Verification calls per clock second above which the answer is 429, like a vendor plan."""
 
+    rate_limit_per_minute: int | None = None
+    """Verification calls per clock minute above which the answer is 429."""
+
+    rate_limit_per_day: int | None = None
+    """Verification calls per day (India time) above which the answer is 429."""
+
     seed: int | None = None
     """Seeds the random generators; ``None`` seeds them from the OS."""
 
@@ -45,5 +52,21 @@ class SandboxConfig:
             raise ValueError("error_rate must be between 0 and 1")
         if self.latency_ms < 0 or self.token_lifetime_s <= 0:
             raise ValueError("latency_ms must be >= 0 and token_lifetime_s > 0")
-        if self.rate_limit_per_second is not None and self.rate_limit_per_second < 1:
-            raise ValueError("rate_limit_per_second must be at least 1 (or None for no limit)")
+        for name in ("rate_limit_per_second", "rate_limit_per_minute", "rate_limit_per_day"):
+            limit = getattr(self, name)
+            if limit is not None and limit < 1:
+                raise ValueError(f"{name} must be at least 1 (or None for no limit)")
+
+    @classmethod
+    def on_plan(cls, plan: str, **settings: Any) -> SandboxConfig:
+        """A config that refuses what the real vendor would on the named plan (``"business"``):
+        its per-second, per-minute and per-day limits."""
+        from bot.vendor.config import plan_limits  # a plain table
+
+        limits = plan_limits(plan)
+        return cls(
+            rate_limit_per_second=limits.per_second,
+            rate_limit_per_minute=limits.per_minute,
+            rate_limit_per_day=limits.per_day,
+            **settings,
+        )

@@ -83,6 +83,27 @@ class Invite:
 
 
 @dataclass(frozen=True, slots=True)
+class LineEntry:
+    """A place in the waiting room's line (bot/waiting_room.py): who, in which lane (the worker
+    that handles the chat), in what order, and the message that shows the place. Never an
+    Aadhaar number: one typed while waiting stays in memory (bot/held_numbers.py).
+
+    ``priority`` orders before arrival (0: an assisted check, 1: self-service); ``called_at``
+    is set when the turn is given, and the row goes once the check moves on."""
+
+    chat_id: int
+    user_id: int
+    check_id: str
+    lane: int
+    priority: int
+    language: str
+    joined_at: datetime
+    called_at: datetime | None = None
+    message_id: int | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PersonalData:
     """What the store holds about one user (and their private chat), as counts: /privacy.
 
@@ -161,14 +182,41 @@ class Store(Protocol):
     async def revoke_agent(self, user_id: int, by: int, at: datetime) -> bool:
         """Revoke an active agent; False if ``user_id`` is not one (nothing changes)."""
 
+    # --- the waiting room's line and its admissions (bot/waiting_room.py) ---
+    async def join_line(self, entry: LineEntry) -> LineEntry:
+        """Put the chat at the back of the line (leaving any place it had); return the entry
+        with its id, which orders arrivals."""
+
+    async def set_line_message(self, chat_id: int, message_id: int) -> None:
+        """Note the message that shows the chat's place (edited as the line moves)."""
+
+    async def line(self, lane: int) -> list[LineEntry]:
+        """The lane's entries, waiting and called, in order of arrival (id)."""
+
+    async def line_entry(self, chat_id: int) -> LineEntry | None: ...
+
+    async def leave_line(self, chat_id: int) -> None: ...
+
+    async def admit(self, lane: int, at: datetime, chat_id: int | None = None) -> bool:
+        """Record one admission of ``lane`` at ``at``, atomically with giving ``chat_id`` its
+        turn (``called_at = at``) if given. False, recording nothing, if that chat is not
+        waiting (it left, or was called already)."""
+
+    async def admissions_since(self, lane: int, since: datetime) -> list[datetime]:
+        """The lane's admission times at or after ``since``, oldest first."""
+
+    async def count_admissions(self, lane: int, since: datetime) -> int:
+        """The lane's admissions at or after ``since`` (today's budget)."""
+
     # --- rights and retention ---
     async def personal_data(self, user_id: int, chat_id: int) -> PersonalData:
         """Counts of what is stored about the user (see :class:`PersonalData`)."""
 
     async def forget_user(self, user_id: int, chat_id: int, at: datetime) -> None:
-        """Delete the chat's flow and preferences and the user's OTP counters and own check log
-        rows; set ``withdrawn_at = at`` on the user's own consent records that lack one (outcome
-        unchanged: the records themselves stay as proof). Atomic and durable.
+        """Delete the chat's flow, place in line and preferences and the user's OTP counters
+        and own check log rows; set ``withdrawn_at = at`` on the user's own consent records
+        that lack one (outcome unchanged: the records themselves stay as proof). Atomic and
+        durable.
 
         Rows with an ``agent_id`` are checks an agent ran for a customer and the customer's
         attested consent: they belong to the customer, not to the agent, and are kept."""
@@ -176,9 +224,10 @@ class Store(Protocol):
     async def sweep(
         self, now: datetime, *, checks_before: datetime, consents_before: datetime
     ) -> int:
-        """Delete flows and invites with ``expires_at <= now``, OTP requests older than two
-        days, check log rows before ``checks_before`` and consents before ``consents_before``;
-        return the number of rows deleted."""
+        """Delete flows and invites with ``expires_at <= now``, OTP requests and admissions
+        older than two days, places in line whose check is gone, check log rows before
+        ``checks_before`` and consents before ``consents_before``; return the number of rows
+        deleted."""
 
     # --- the weekly digest (bot/digest.py) ---
     async def claim_digest(self, week_start: date, admin_id: int, at: datetime) -> bool:

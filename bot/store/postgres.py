@@ -23,7 +23,7 @@ from typing import Any
 import asyncpg
 
 from bot.domain.flow import FlowState
-from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, PersonalData
+from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, LineEntry, PersonalData
 from bot.store.migrate import Migration, load_migrations, migrate
 from bot.store.rows import (
     OTP_REQUEST_RETENTION,
@@ -31,6 +31,7 @@ from bot.store.rows import (
     dollar,
     from_aware,
     insert_sql,
+    line_queries,
     make_codecs,
     personal_data_from_row,
     personal_data_sql,
@@ -41,7 +42,7 @@ from bot.store.rows import (
 
 _CODECS = make_codecs(encode_time=require_utc, decode_time=from_aware)
 _FLOW, _CONSENT, _CHECK = _CODECS.flow, _CODECS.consent, _CODECS.check
-_AGENT, _INVITE = _CODECS.agent, _CODECS.invite
+_AGENT, _INVITE, _LINE = _CODECS.agent, _CODECS.invite, _CODECS.line
 
 _SAVE_FLOW = upsert_sql("flows", _FLOW.columns, "chat_id", dollar)
 _GET_FLOW = select_sql("flows", _FLOW.columns, "chat_id = $1")
@@ -50,6 +51,7 @@ _CONSENTS_FOR_USER = select_sql("consents", _CONSENT.columns, "user_id = $1", "a
 _INSERT_CHECK = insert_sql("check_log", _CHECK.insert_columns, dollar)
 _CHECKS_BETWEEN = select_sql("check_log", _CHECK.columns, "at >= $1 AND at < $2", "at, id")
 _AGENTS = agent_queries(_CODECS, dollar)
+_LINE_SQL = line_queries(_CODECS, dollar)
 # Redemption as one statement: use the invite (only if unused and unexpired), then enrol or
 # re-activate the agent with the invite's label. $1 token hash, $2 user, $3 at.
 _REDEEM = f"""
@@ -72,6 +74,7 @@ _PERSONAL_DATA = personal_data_sql("$1", "$2")
 _FORGET = """
 WITH flows_gone AS (DELETE FROM flows WHERE chat_id = $2),
      prefs_gone AS (DELETE FROM chat_prefs WHERE chat_id = $2),
+     line_gone AS (DELETE FROM waiting_line WHERE chat_id = $2),
      otps_gone AS (DELETE FROM otp_requests WHERE user_id = $1),
      checks_gone AS (DELETE FROM check_log WHERE user_id = $1 AND agent_id IS NULL)
 UPDATE consents SET withdrawn_at = $3
@@ -84,9 +87,13 @@ WITH f AS (DELETE FROM flows WHERE expires_at <= $1 RETURNING 1),
      i AS (DELETE FROM invites WHERE expires_at <= $1 RETURNING 1),
      o AS (DELETE FROM otp_requests WHERE at < $2 RETURNING 1),
      c AS (DELETE FROM check_log WHERE at < $3 RETURNING 1),
-     k AS (DELETE FROM consents WHERE at < $4 RETURNING 1)
+     k AS (DELETE FROM consents WHERE at < $4 RETURNING 1),
+     a AS (DELETE FROM admissions WHERE at < $2 RETURNING 1),
+     w AS (DELETE FROM waiting_line WHERE chat_id NOT IN (SELECT chat_id FROM flows)
+           OR chat_id IN (SELECT chat_id FROM flows WHERE expires_at <= $1) RETURNING 1)
 SELECT (SELECT count(*) FROM f) + (SELECT count(*) FROM i) + (SELECT count(*) FROM o)
-     + (SELECT count(*) FROM c) + (SELECT count(*) FROM k)
+     + (SELECT count(*) FROM c) + (SELECT count(*) FROM k) + (SELECT count(*) FROM a)
+     + (SELECT count(*) FROM w)
 """
 
 _SCHEMA_VERSION = (
@@ -257,6 +264,44 @@ class PostgresStore:
             user_id,
         )
         return str(status) == "UPDATE 1"
+
+    # --- the waiting room ---
+
+    async def join_line(self, entry: LineEntry) -> LineEntry:
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(_LINE_SQL.leave, entry.chat_id)
+            row = await conn.fetchrow(_LINE_SQL.insert, *_LINE.params(entry))
+        return _LINE.from_row(row)
+
+    async def set_line_message(self, chat_id: int, message_id: int) -> None:
+        await self._pool.execute(_LINE_SQL.set_message, message_id, chat_id)
+
+    async def line(self, lane: int) -> list[LineEntry]:
+        return [_LINE.from_row(r) for r in await self._pool.fetch(_LINE_SQL.by_lane, lane)]
+
+    async def line_entry(self, chat_id: int) -> LineEntry | None:
+        row = await self._pool.fetchrow(_LINE_SQL.by_chat, chat_id)
+        return None if row is None else _LINE.from_row(row)
+
+    async def leave_line(self, chat_id: int) -> None:
+        await self._pool.execute(_LINE_SQL.leave, chat_id)
+
+    async def admit(self, lane: int, at: datetime, chat_id: int | None = None) -> bool:
+        when = require_utc(at)
+        async with self._pool.acquire() as conn, conn.transaction():
+            if chat_id is not None:
+                status = await conn.execute(_LINE_SQL.call, when, chat_id)
+                if str(status) != "UPDATE 1":
+                    return False
+            await conn.execute(_LINE_SQL.admission, lane, when)
+        return True
+
+    async def admissions_since(self, lane: int, since: datetime) -> list[datetime]:
+        rows = await self._pool.fetch(_LINE_SQL.admitted_since, lane, require_utc(since))
+        return [from_aware(r["at"]) for r in rows]
+
+    async def count_admissions(self, lane: int, since: datetime) -> int:
+        return int(await self._pool.fetchval(_LINE_SQL.count_since, lane, require_utc(since)))
 
     # --- rights and retention ---
 

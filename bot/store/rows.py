@@ -20,7 +20,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from bot.domain.flow import FlowState
-from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, PersonalData
+from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, LineEntry, PersonalData
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -172,6 +172,7 @@ class Codecs:
     check: RecordCodec[CheckRecord]
     agent: RecordCodec[Agent]
     invite: RecordCodec[Invite]
+    line: RecordCodec[LineEntry]
 
 
 def make_codecs(
@@ -185,6 +186,7 @@ def make_codecs(
         check=RecordCodec(CheckRecord, encode_time=enc, decode_time=dec, auto="id"),
         agent=RecordCodec(Agent, encode_time=enc, decode_time=dec),
         invite=RecordCodec(Invite, encode_time=enc, decode_time=dec),
+        line=RecordCodec(LineEntry, encode_time=enc, decode_time=dec, auto="id"),
     )
 
 
@@ -250,6 +252,44 @@ def agent_queries(codecs: Codecs, placeholder: Placeholder) -> AgentQueries:
         get_agent=select_sql("agents", agents, f"user_id = {first}"),
         list_active=select_sql("agents", agents, "revoked_at IS NULL", by_enrolment),
         list_all=select_sql("agents", agents, "1 = 1", by_enrolment),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LineQueries:
+    """The waiting room's statements: the same SQL in both backends but for the placeholders.
+    Each names its parameters in order."""
+
+    insert: str  # the entry's insert columns (RETURNING the whole row)
+    by_lane: str  # lane
+    by_chat: str  # chat id
+    leave: str  # chat id
+    set_message: str  # message id, chat id
+    call: str  # called_at, chat id: gives a waiting chat its turn
+    admission: str  # lane, at
+    admitted_since: str  # lane, since
+    count_since: str  # lane, since
+
+
+def line_queries(codecs: Codecs, placeholder: Placeholder) -> LineQueries:
+    # Identifiers are code constants; values go in as placeholders.
+    first, second = placeholder(1), placeholder(2)
+    columns = codecs.line.columns
+    returning = f" RETURNING {', '.join(columns)}"
+    since = f"lane = {first} AND at >= {second}"
+    return LineQueries(
+        insert=insert_sql("waiting_line", codecs.line.insert_columns, placeholder) + returning,
+        by_lane=select_sql("waiting_line", columns, f"lane = {first}", "id"),
+        by_chat=select_sql("waiting_line", columns, f"chat_id = {first}"),
+        leave=f"DELETE FROM waiting_line WHERE chat_id = {first}",  # noqa: S608
+        set_message=f"UPDATE waiting_line SET message_id = {first} WHERE chat_id = {second}",  # noqa: S608
+        call=(
+            f"UPDATE waiting_line SET called_at = {first}"  # noqa: S608
+            f" WHERE chat_id = {second} AND called_at IS NULL"
+        ),
+        admission=f"INSERT INTO admissions (lane, at) VALUES ({first}, {second})",  # noqa: S608
+        admitted_since=f"SELECT at FROM admissions WHERE {since} ORDER BY at",  # noqa: S608
+        count_since=f"SELECT count(*) FROM admissions WHERE {since}",  # noqa: S608
     )
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.domain.flow import FlowState
-from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, PersonalData
+from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, LineEntry, PersonalData
 from bot.store.migrate import Migration, load_migrations, migrate
 from bot.store.rows import (
     OTP_REQUEST_RETENTION,
@@ -42,6 +42,7 @@ from bot.store.rows import (
     from_iso_utc,
     insert_sql,
     iso_utc,
+    line_queries,
     make_codecs,
     personal_data_from_row,
     personal_data_sql,
@@ -52,7 +53,7 @@ from bot.store.rows import (
 
 _CODECS = make_codecs(encode_time=iso_utc, decode_time=from_iso_utc)
 _FLOW, _CONSENT, _CHECK = _CODECS.flow, _CODECS.consent, _CODECS.check
-_AGENT, _INVITE = _CODECS.agent, _CODECS.invite
+_AGENT, _INVITE, _LINE = _CODECS.agent, _CODECS.invite, _CODECS.line
 
 _SAVE_FLOW = upsert_sql("flows", _FLOW.columns, "chat_id", qmark)
 _GET_FLOW = select_sql("flows", _FLOW.columns, "chat_id = ?")
@@ -61,6 +62,7 @@ _CONSENTS_FOR_USER = select_sql("consents", _CONSENT.columns, "user_id = ?", "at
 _INSERT_CHECK = insert_sql("check_log", _CHECK.insert_columns, qmark)
 _CHECKS_BETWEEN = select_sql("check_log", _CHECK.columns, "at >= ? AND at < ?", "at, id")
 _AGENTS = agent_queries(_CODECS, qmark)
+_LINE_SQL = line_queries(_CODECS, qmark)
 # Redemption, inside one transaction: use the invite (only if unused and unexpired), then
 # enrol or re-activate the agent with the invite's label.
 _USE_INVITE = (
@@ -83,6 +85,7 @@ _PERSONAL_DATA = personal_data_sql(":user_id", ":chat_id")
 _FORGET = (
     "DELETE FROM flows WHERE chat_id = :chat_id",
     "DELETE FROM chat_prefs WHERE chat_id = :chat_id",
+    "DELETE FROM waiting_line WHERE chat_id = :chat_id",
     "DELETE FROM otp_requests WHERE user_id = :user_id",
     "DELETE FROM check_log WHERE user_id = :user_id AND agent_id IS NULL",
     "UPDATE consents SET withdrawn_at = :at"
@@ -97,6 +100,9 @@ _SWEEP = (
     ("otp_requests", "id", "at < ?"),
     ("check_log", "id", "at < ?"),
     ("consents", "id", "at < ?"),
+    ("admissions", "id", "at < ?"),
+    # A place whose check is gone (expired and swept, or lost in a crash): the cut-off is unused.
+    ("waiting_line", "id", "chat_id NOT IN (SELECT chat_id FROM flows) AND ? IS NOT NULL"),
 )
 _SWEEP_BATCH = 2000
 
@@ -298,6 +304,45 @@ class SqliteStore:
         )
         return count == 1
 
+    # --- the waiting room ---
+
+    async def join_line(self, entry: LineEntry) -> LineEntry:
+        async with self._write_lock, _transaction(self._main) as db:
+            await db.execute(_LINE_SQL.leave, (entry.chat_id,))
+            rows = list(await db.execute_fetchall(_LINE_SQL.insert, _LINE.params(entry)))
+        return _LINE.from_row(rows[0])
+
+    async def set_line_message(self, chat_id: int, message_id: int) -> None:
+        await self._write(_LINE_SQL.set_message, (message_id, chat_id))
+
+    async def line(self, lane: int) -> list[LineEntry]:
+        return [_LINE.from_row(r) for r in await self._fetch(_LINE_SQL.by_lane, (lane,))]
+
+    async def line_entry(self, chat_id: int) -> LineEntry | None:
+        rows = await self._fetch(_LINE_SQL.by_chat, (chat_id,))
+        return _LINE.from_row(rows[0]) if rows else None
+
+    async def leave_line(self, chat_id: int) -> None:
+        await self._write(_LINE_SQL.leave, (chat_id,))
+
+    async def admit(self, lane: int, at: datetime, chat_id: int | None = None) -> bool:
+        when = iso_utc(at)
+        async with self._write_lock, _transaction(self._main) as db:
+            if chat_id is not None:
+                cursor = await db.execute(_LINE_SQL.call, (when, chat_id))
+                if cursor.rowcount != 1:
+                    return False
+            await db.execute(_LINE_SQL.admission, (lane, when))
+        return True
+
+    async def admissions_since(self, lane: int, since: datetime) -> list[datetime]:
+        rows = await self._fetch(_LINE_SQL.admitted_since, (lane, iso_utc(since)))
+        return [from_iso_utc(r[0]) for r in rows]
+
+    async def count_admissions(self, lane: int, since: datetime) -> int:
+        rows = await self._fetch(_LINE_SQL.count_since, (lane, iso_utc(since)))
+        return int(rows[0][0])
+
     # --- rights and retention ---
 
     async def personal_data(self, user_id: int, chat_id: int) -> PersonalData:
@@ -314,7 +359,8 @@ class SqliteStore:
     async def sweep(
         self, now: datetime, *, checks_before: datetime, consents_before: datetime
     ) -> int:
-        cutoffs = (now, now, now - OTP_REQUEST_RETENTION, checks_before, consents_before)
+        old = now - OTP_REQUEST_RETENTION
+        cutoffs = (now, now, old, checks_before, consents_before, old, now)
         deleted = 0
         for (table, key, condition), cutoff in zip(_SWEEP, cutoffs, strict=True):
             sql = (

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.clock import Clock
 from bot.domain.outcomes import Outcome
-from bot.vendor.config import VendorConfig
+from bot.vendor.config import RateLimits, VendorConfig
 from bot.vendor.errors import Endpoint, Verdict, judge, judge_transport_error, parse_retry_after
 from bot.vendor.models import CaptchaData, OtpData, SeedingData, SessionData, TokenGrant
 from bot.vendor.pacing import Pacer, PacingTimeout, Sleep
@@ -133,10 +133,23 @@ class DeepvueClient:
             timeout=httpx.Timeout(config.read_timeout, connect=config.connect_timeout),
         )
         self.pacer = Pacer(
-            config.rate_limits, clock=clock, sleep=sleep, max_wait_s=config.pacing_max_wait_s
+            config.rate_limits,
+            clock=clock,
+            sleep=sleep,
+            max_wait_s=config.pacing_max_wait_s,
+            guard_s=config.pacing_guard_s,
         )
         self._token: _Token | None = None
         self._token_lock = asyncio.Lock()
+
+    @property
+    def rate_limits(self) -> RateLimits:
+        """The plan limits this client paces to (its share of them, with workers)."""
+        return self._config.rate_limits
+
+    @property
+    def pacing_guard_s(self) -> float:
+        return self._config.pacing_guard_s
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -77,6 +77,10 @@ class VendorConfig:
     # The longest a call queues behind the pacer before failing as RATE_LIMITED (a per-day
     # limit would otherwise hold a user for hours).
     pacing_max_wait_s: float = 30.0
+    # Each pacing window is this much longer than its second or minute: network jitter between
+    # our grant and the vendor's count must not turn into a 429 (it costs 5 % of a per-second
+    # limit's throughput, 0.1 % of a per-minute one's).
+    pacing_guard_s: float = 0.05
     not_seeded_sub_codes: frozenset[str] = DEFAULT_NOT_SEEDED_SUB_CODES
 
     def __post_init__(self) -> None:

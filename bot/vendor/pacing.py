@@ -59,10 +59,14 @@ class Pacer:
         clock: Clock,
         sleep: Sleep = asyncio.sleep,
         max_wait_s: float | None = None,
+        guard_s: float = 0.0,
     ) -> None:
+        # ``guard_s`` widens every window a little: a call reaches the vendor's limiter a
+        # moment after we grant it, and a late one must not land in the next window's count.
+        guard = timedelta(seconds=guard_s)
         spans = (
-            (limits.per_second, timedelta(seconds=1)),
-            (limits.per_minute, timedelta(minutes=1)),
+            (limits.per_second, timedelta(seconds=1) + guard),
+            (limits.per_minute, timedelta(minutes=1) + guard),
             (limits.per_day, timedelta(days=1)),
         )
         self._windows = [_Window(limit, span) for limit, span in spans if limit is not None]
