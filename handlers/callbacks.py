@@ -26,6 +26,8 @@ class Action(StrEnum):
     ASSIST = "s"  # an agent: "Check for a customer"
     OWN_CHECK = "o"  # an agent: "Check my own number"
     NEXT_CUSTOMER = "n"  # an agent, after a customer's check: the next one, at once
+    ERASE = "x"  # an admin confirms /erase REF (arg: the reference's hash, base64url)
+    KEEP = "k"  # an admin cancels /erase REF
 
 
 # The step a button's action belongs to (None: valid whatever the step).
@@ -40,7 +42,12 @@ ACTION_STEP: dict[Action, Step | None] = {
     Action.ASSIST: None,
     Action.OWN_CHECK: None,
     Action.NEXT_CUSTOMER: None,
+    Action.ERASE: None,
+    Action.KEEP: None,
 }
+
+# Buttons that belong to no check and stay valid whatever the chat's check is doing.
+ANY_TIME = frozenset({Action.ERASE, Action.KEEP})
 
 # Buttons that start a check: valid only while no check is open (else "this step has passed").
 BETWEEN_CHECKS = frozenset(
