@@ -60,7 +60,7 @@ SAMPLE_ARGS: dict[str, object] = {
     "withdrawn": 1,
     "otps": 3,
     # check references and the customer's rights (locales/*/rights.ftl)
-    "reference": "7KQ4-M9XD-R2W",
+    "reference": "7KQ4-M9XD-R2E",
     "who": "for a customer, by agent 5550001 (Ravi Kumar)",
     "consent": "given at 15 Jan 2026, 12:00 pm (notice assisted-notice-hi, version 1)",
     "notice": "assisted-notice-hi",

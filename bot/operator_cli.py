@@ -53,7 +53,7 @@ def add_commands(commands: Any) -> None:
     lookup = commands.add_parser("lookup", help="what is kept for a check reference (/lookup)")
     erase = commands.add_parser("erase", help="erase a check by its reference (/erase)")
     for parser in (lookup, erase):
-        parser.add_argument("reference", nargs="+", help="the check reference, like 7KQ4-M9XD-R2W")
+        parser.add_argument("reference", nargs="+", help="the check reference, like 7KQ4-M9XD-R2E")
         parser.add_argument("--lang", default="en", help="language of the answer (default en)")
     erase.add_argument("--yes", action="store_true", help="erase without asking to confirm")
 

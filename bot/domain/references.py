@@ -1,7 +1,7 @@
 """Check references: what a customer keeps (on the result card, on paper) to exercise their
 rights without Telegram, through the operator's grievance contact.
 
-A reference is 10 random symbols and a check symbol, shown in groups: ``7KQ4-M9XD-R2W``.
+A reference is 10 random symbols and a check symbol, shown in groups: ``7KQ4-M9XD-R2E``.
 
 - **Unambiguous**: the alphabet is Crockford's base 32 without 0, 1 (and so without O, I, L,
   which Crockford already drops, and U): 30 symbols, none that looks like another on paper.
@@ -62,7 +62,7 @@ def canonical(text: str) -> str | None:
 
 
 def display(reference: str) -> str:
-    """``7KQ4M9XDR2W`` → ``7KQ4-M9XD-R2W``: groups that are easy to read aloud or copy."""
+    """``7KQ4M9XDR2E`` → ``7KQ4-M9XD-R2E``: groups that are easy to read aloud or copy."""
     parts, start = [], 0
     for size in GROUPS:
         parts.append(reference[start : start + size])

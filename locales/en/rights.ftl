@@ -55,8 +55,8 @@ cmd-erase = Erase a check by its reference
 help-admin-rights =
     /lookup REFERENCE — what is kept for a check reference (from a result card)
     /erase REFERENCE — erase that check, as /forget would
-reference-usage = Please write the check reference after the command, like this: /lookup 7KQ4-M9XD-R2W. It is on the result card.
-reference-invalid = That is not a check reference: a symbol is wrong or missing. A reference has 11 symbols, like 7KQ4-M9XD-R2W, and never 0, 1, O, I or L. Please read it again with the person.
+reference-usage = Please write the check reference after the command, like this: /lookup 7KQ4-M9XD-R2E. It is on the result card.
+reference-invalid = That is not a check reference: a symbol is wrong or missing. A reference has 11 symbols, like 7KQ4-M9XD-R2E, and never 0, 1, O, I or L. Please read it again with the person.
 reference-not-found = Nothing is kept for this reference: it was erased, or it is older than the { $checkDays } days the check log is kept, or it was never given.
 reference-records =
     <b>What is kept for check { $reference }</b>
