@@ -23,14 +23,8 @@ from typing import Any
 import asyncpg
 
 from bot.domain.flow import FlowState
-from bot.store.base import (
-    Agent,
-    CheckRecord,
-    ConsentRecord,
-    Invite,
-    PersonalData,
-    ReferenceRecords,
-)
+from bot.store import base
+from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, PersonalData
 from bot.store.migrate import Migration, load_migrations, migrate
 from bot.store.rows import (
     OTP_REQUEST_RETENTION,
@@ -285,15 +279,17 @@ class PostgresStore:
         async with self._pool.acquire() as conn, _durable_transaction(conn):
             await conn.execute(_FORGET, user_id, chat_id, require_utc(at))
 
-    async def records_for_reference(self, reference_sha256: str) -> ReferenceRecords | None:
+    async def records_for_reference(self, reference_sha256: str) -> base.ReferenceRecords | None:
         row = await self._pool.fetchrow(_REFERENCES.check, reference_sha256)
         if row is None:
             return None
         check = _CHECK.from_row(row)
         consent = await self._pool.fetchrow(_REFERENCES.consent, check.consent_id)
-        return ReferenceRecords(check, None if consent is None else _CONSENT.from_row(consent))
+        return base.ReferenceRecords(check, None if consent is None else _CONSENT.from_row(consent))
 
-    async def erase_reference(self, reference_sha256: str, at: datetime) -> ReferenceRecords | None:
+    async def erase_reference(
+        self, reference_sha256: str, at: datetime
+    ) -> base.ReferenceRecords | None:
         """Read (row locked) and erase in one transaction, committed synchronously."""
         async with self._pool.acquire() as conn, _durable_transaction(conn):
             row = await conn.fetchrow(_REFERENCES.check + " FOR UPDATE", reference_sha256)
@@ -305,7 +301,7 @@ class PostgresStore:
             else:
                 await conn.execute(_ERASE_ASSISTED, check.id, check.consent_id, require_utc(at))
             consent = await conn.fetchrow(_REFERENCES.consent, check.consent_id)
-        return ReferenceRecords(check, None if consent is None else _CONSENT.from_row(consent))
+        return base.ReferenceRecords(check, None if consent is None else _CONSENT.from_row(consent))
 
     async def sweep(
         self, now: datetime, *, checks_before: datetime, consents_before: datetime
