@@ -3,7 +3,7 @@
 
 ## Who runs the bot, when the operator has not set it (the sandbox only: a real vendor requires
 ## OPERATOR_NAME and GRIEVANCE_CONTACT). Each reads naturally where the notices put it:
-## "{ $operator } runs this bot." and "Complaints: { $grievance }."
+## "{ $operator } runs this bot.", "Complaints: { $grievance }." and "Contact: { $grievance }."
 operator-placeholder = A test operator
 grievance-placeholder = not set up yet (this is a test bot)
 
@@ -33,7 +33,7 @@ assisted-notice =
     • This record of your answer: { $consentDays } days, as proof.
 
     <b>Your rights</b>
-    You can say No now. At the end you get a check reference: write it down or take a photo of it. With it, and without Telegram, you can ask what is kept about your check and have it deleted: { $grievance }. You may also complain to the Data Protection Board of India.
+    You can say No now. At the end you get a check reference: write it down or take a photo of it. With it, and without Telegram, you can ask what is kept about your check and have it deleted. Contact: { $grievance }. You may also complain to the Data Protection Board of India.
 
     Do you agree to this check?
 assisted-agent-unnamed = not recorded
@@ -47,7 +47,7 @@ otp-sent-assisted =
     ⚠️ Apart from this check, nobody will ever ask you for this OTP: not bank staff, not UIDAI, not anyone who calls you. Never tell it to anyone else.
 
 ## The check reference, on every result card
-result-reference = Check reference: <b>{ $reference }</b>. Keep it. With it you can ask what is kept about this check, or have it deleted: { $grievance }.
+result-reference = Check reference: <b>{ $reference }</b>. Keep it. With it you can ask what is kept about this check, or have it deleted. Contact: { $grievance }.
 
 ## Operators: what is kept for a reference, and its erasure (/lookup, /erase; python -m bot lookup|erase)
 cmd-lookup = What is kept for a check reference
