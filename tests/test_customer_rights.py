@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from bot.domain.references import (
 from bot.i18n import LOCALES_DIR, Translator
 from bot.i18n_check import bump_notice, check_locale, locales
 from bot.notices import ASSISTED
+from bot.store.base import CheckRecord, ConsentRecord
+from bot.store.factory import open_store
 from tests.cli import run_bot
 
 TRANSLATOR = Translator()
@@ -78,6 +81,46 @@ def test_the_store_gets_a_hash_that_names_one_reference() -> None:
     digest = reference_hash(reference)
     assert len(digest) == 64 and reference not in digest
     assert reference_hash(canonical(display(reference).lower()) or "") == digest
+
+
+async def test_the_command_line_looks_up_and_erases_a_reference(tmp_path: Path) -> None:
+    """``python -m bot lookup|erase`` as an operator runs them, on a customer's check."""
+    database = f"sqlite:///{tmp_path}/bot.db"
+    reference = new_reference()
+    at = datetime(2026, 1, 15, 6, 30, tzinfo=UTC)
+    store = await open_store(database)
+    try:
+        consent_id = await store.record_consent(
+            ConsentRecord(5550001, 5550001, at, "assisted-notice-ta", "1", "ab" * 32, "ta",
+                          "bank-aadhaar-seeding-status-check", "given", 5550001, "attested")
+        )  # fmt: skip
+        await store.log_check(
+            CheckRecord(at, 5550001, 5550001, "1096", "active", "STATE BANK OF INDIA", "ACTIVE",
+                        "ta", 5550001, 900, consent_id, reference_hash(reference))
+        )  # fmt: skip
+    finally:
+        await store.close()
+
+    shown = run_bot(tmp_path, "lookup", display(reference).lower(), DATABASE_URL=database)
+    assert shown.returncode == 0, shown.stderr
+    assert "XXXX XXXX 1096" in shown.stdout and "assisted-notice-ta, version 1" in shown.stdout
+    assert "<b>" not in shown.stdout, "plain text on a terminal"
+    asked = run_bot(tmp_path, "erase", reference, DATABASE_URL=database, stdin_text="no\n")
+    assert asked.returncode == 1 and asked.stdout.rstrip().endswith("Nothing was erased.")
+    hindi = run_bot(tmp_path, "erase", reference, "--yes", "--lang", "hi", DATABASE_URL=database)
+    assert hindi.returncode == 0, hindi.stderr
+    assert TRANSLATOR.t("hi", "reference-erase-customer") in hindi.stdout
+    gone = run_bot(tmp_path, "lookup", reference, DATABASE_URL=database)
+    assert gone.returncode == 1 and "Nothing is kept for this reference" in gone.stdout
+    wrong = run_bot(tmp_path, "lookup", "0OIL-0OIL-0OI", DATABASE_URL=database)
+    assert wrong.returncode == 2 and "not a check reference" in wrong.stderr
+    store = await open_store(database)
+    try:
+        [kept] = await store.consents_for_user(5550001)
+        assert kept.outcome == "given" and kept.withdrawn_at is not None
+        assert await store.checks_between(at, datetime(2026, 2, 1, tzinfo=UTC)) == []
+    finally:
+        await store.close()
 
 
 # --- the OTP warning, in every language ---
