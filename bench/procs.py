@@ -193,6 +193,8 @@ def bot_env(
         "DEEPVUE_CLIENT_SECRET": SANDBOX_CREDENTIAL,
         "DEEPVUE_PLAN": "unlimited",
         "DATABASE_URL": database_url,
+        "OPERATOR_NAME": "Benchmark Test Bank",
+        "GRIEVANCE_CONTACT": "grievance@bench.example",
         "DAILY_OTP_REQUESTS": "100",
         "LOG_LEVEL": "INFO",
         # One process: on these 2 cores, shared with the fakes, workers add throughput but

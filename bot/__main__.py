@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run|demo|sandbox|fake-telegram|i18n|report|purge]``.
+"""Command line: ``python -m bot [run|demo|sandbox|fake-telegram|i18n|report|purge|lookup|erase]``.
 
 With no command the bot runs with long polling, or, when no TELEGRAM_BOT_TOKEN is set, the
 offline demo (fake Telegram + sandbox + bot, chatting in this terminal).
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         serve_forever(config, args.host, args.port)
         return 0
-    if command in ("report", "purge"):
+    if command in ("report", "purge", "lookup", "erase"):
         from bot.operator_cli import run as run_operator_command
 
         return asyncio.run(run_operator_command(command, args, settings))

@@ -56,9 +56,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
 
-    # Who runs this bot: named in the consent notice.
-    operator_name: str = "the operator of this bot"
-    grievance_contact: str = "the operator's grievance officer"
+    # Who runs this bot and how to complain: named in the consent notices and /privacy.
+    # Required with a real vendor; unset with the sandbox, each language says "a test operator".
+    operator_name: str | None = None
+    grievance_contact: str | None = None
     check_log_retention_days: Annotated[int, Field(ge=1)] = 180
     consent_retention_days: Annotated[int, Field(ge=1)] = 2555  # seven years: proof of consent
 
@@ -122,6 +123,11 @@ class Settings(BaseSettings):
             return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
         return value
 
+    @field_validator("operator_name", "grievance_contact", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("bot_mode", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
@@ -148,6 +154,29 @@ class Settings(BaseSettings):
                 raise ValueError("DEEPVUE_CLIENT_ID is required when DEEPVUE_BASE_URL is set")
             if self.deepvue_client_secret is None:
                 raise ValueError("DEEPVUE_CLIENT_SECRET is required when DEEPVUE_BASE_URL is set")
+        return self
+
+    @model_validator(mode="after")
+    def _operator_identity(self) -> Settings:
+        """With real data, the notices must name who runs the bot and how to complain (DPDP
+        Act s.5): start-up stops here, before any connection is made."""
+        if not self.deepvue_base_url:
+            return self
+        missing = [
+            name
+            for name, value in (
+                ("OPERATOR_NAME", self.operator_name),
+                ("GRIEVANCE_CONTACT", self.grievance_contact),
+            )
+            if value is None
+        ]
+        if missing:
+            raise ValueError(
+                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required when "
+                "DEEPVUE_BASE_URL is set: the consent notice names who runs the bot and how to "
+                'complain (e.g. OPERATOR_NAME="Example Bank Ltd." '
+                'GRIEVANCE_CONTACT="grievance@example.in, 1800-000-0000")'
+            )
         return self
 
     @model_validator(mode="after")

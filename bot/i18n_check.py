@@ -19,7 +19,7 @@ from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import FluentParser, ast
 
 from bot.i18n import LOCALES_DIR
-from bot.notices import NOTICE_KEY, load_registry, notice_source_sha256
+from bot.notices import NOTICE_KINDS, SELF_SERVICE, NoticeKind, load_registry, notice_source_sha256
 
 REFERENCE = "en"
 MESSAGE_LIMIT = 4096  # Telegram: characters in a message
@@ -59,6 +59,13 @@ SAMPLE_ARGS: dict[str, object] = {
     "consents": 2,
     "withdrawn": 1,
     "otps": 3,
+    # check references and the customer's rights (locales/*/rights.ftl)
+    "reference": "7KQ4-M9XD-R2E",
+    "who": "for a customer, by agent 5550001 (Ravi Kumar)",
+    "consent": "given at 15 Jan 2026, 12:00 pm (notice assisted-notice-hi, version 1)",
+    "notice": "assisted-notice-hi",
+    "version": "1",
+    "user": "7001",
 }
 _BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _TAG = re.compile(r"</?([a-zA-Z]+)[^>]*>")
@@ -102,9 +109,24 @@ def locales(locales_dir: Path = LOCALES_DIR) -> list[str]:
     return sorted(p.name for p in locales_dir.iterdir() if (p / "bot.ftl").exists())
 
 
+def _files(code: str, locales_dir: Path) -> list[Path]:
+    """Every Fluent file of a locale (the bot loads them all: bot.ftl and one per feature)."""
+    return sorted((locales_dir / code).glob("*.ftl"))
+
+
+def locale_messages(code: str, locales_dir: Path) -> tuple[dict[str, ast.Message], list[str]]:
+    messages: dict[str, ast.Message] = {}
+    junk: list[str] = []
+    for path in _files(code, locales_dir):
+        found, bad = parse_messages(path)
+        messages.update(found)
+        junk += bad
+    return messages, junk
+
+
 def check_locale(code: str, locales_dir: Path = LOCALES_DIR) -> list[Problem]:
-    reference, _ = parse_messages(locales_dir / REFERENCE / "bot.ftl")
-    messages, junk = parse_messages(locales_dir / code / "bot.ftl")
+    reference, _ = locale_messages(REFERENCE, locales_dir)
+    messages, junk = locale_messages(code, locales_dir)
     problems = [Problem(code, "-", "syntax", text) for text in junk]
     problems += [Problem(code, k, "missing") for k in reference if k not in messages]
     problems += [Problem(code, k, "extra") for k in messages if k not in reference]
@@ -120,7 +142,8 @@ def check_locale(code: str, locales_dir: Path = LOCALES_DIR) -> list[Problem]:
 
 def _bundle(code: str, locales_dir: Path) -> FluentBundle:
     bundle = FluentBundle([code], use_isolating=False)
-    bundle.add_resource(FluentResource((locales_dir / code / "bot.ftl").read_text("utf-8")))
+    for path in _files(code, locales_dir):
+        bundle.add_resource(FluentResource(path.read_text("utf-8")))
     return bundle
 
 
@@ -156,45 +179,60 @@ def _rendering_problems(code: str, locales_dir: Path, keys: set[str]) -> Iterato
 
 
 def _notice_problems(code: str, locales_dir: Path) -> Iterator[Problem]:
-    registry = load_registry(locales_dir / "notices.json")
-    entry = registry.get(code)
-    try:
-        source = notice_source_sha256(code, locales_dir)
-    except KeyError:
-        return  # reported as a missing key
-    if entry is None:
-        yield Problem(code, NOTICE_KEY, "notice-unregistered", "add it to locales/notices.json")
-    elif entry.source_sha256 != source:
-        yield Problem(
-            code,
-            NOTICE_KEY,
-            "notice-changed",
-            f"text changed without a version bump: bump 'version' (now {entry.version}) and set "
-            f"source_sha256 to {source} in locales/notices.json",
-        )
+    for kind in NOTICE_KINDS:
+        try:
+            source = notice_source_sha256(code, locales_dir, kind.key)
+        except KeyError:
+            continue  # reported as a missing key
+        path = locales_dir / kind.registry
+        entry = (load_registry(path) if path.exists() else {}).get(code)
+        if entry is None:
+            yield Problem(
+                code, kind.key, "notice-unregistered", f"add it to locales/{kind.registry}"
+            )
+        elif entry.source_sha256 != source:
+            yield Problem(
+                code,
+                kind.key,
+                "notice-changed",
+                f"text changed without a version bump: bump 'version' (now {entry.version}) and "
+                f"set source_sha256 to {source} in locales/{kind.registry} "
+                f"(python -m bot i18n bump-notice {code} {kind.key})",
+            )
 
 
 def check_all(locales_dir: Path = LOCALES_DIR) -> list[Problem]:
     return [problem for code in locales(locales_dir) for problem in check_locale(code, locales_dir)]
 
 
-def bump_notice(code: str, locales_dir: Path = LOCALES_DIR) -> str:
+def bump_notice(
+    code: str, locales_dir: Path = LOCALES_DIR, kind: NoticeKind = SELF_SERVICE
+) -> str:
     """Record a new notice version for ``code`` (after its text was changed and reviewed)."""
-    path = locales_dir / "notices.json"
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    path = locales_dir / kind.registry
+    raw = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     entry = raw.get(code)
     version = str(int(entry["version"]) + 1) if entry else "1"
-    raw[code] = {"version": version, "source_sha256": notice_source_sha256(code, locales_dir)}
+    source = notice_source_sha256(code, locales_dir, kind.key)
+    raw[code] = {"version": version, "source_sha256": source}
     path.write_text(json.dumps(raw, indent=2, ensure_ascii=False, sort_keys=True) + "\n", "utf-8")
     return version
 
 
-USAGE = "usage: python -m bot i18n check | python -m bot i18n bump-notice LANG"
+USAGE = (
+    "usage: python -m bot i18n check | python -m bot i18n bump-notice LANG "
+    f"[{' | '.join(kind.key for kind in NOTICE_KINDS)}]"
+)
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["bump-notice"] and len(argv) == 2:
-        print(f"{argv[1]}: consent notice is now version {bump_notice(argv[1])}")
+    kinds = {kind.key: kind for kind in NOTICE_KINDS}
+    if argv[:1] == ["bump-notice"] and len(argv) in (2, 3):
+        kind = kinds.get(argv[2] if len(argv) == 3 else SELF_SERVICE.key)
+        if kind is None:
+            print(USAGE, file=sys.stderr)
+            return 2
+        print(f"{argv[1]}: {kind.key} is now version {bump_notice(argv[1], kind=kind)}")
         return 0
     if argv[:1] != ["check"]:
         print(USAGE, file=sys.stderr)

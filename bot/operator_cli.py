@@ -1,22 +1,27 @@
-"""Operator commands: ``python -m bot report`` and ``python -m bot purge``.
+"""Operator commands: ``python -m bot report|purge|lookup|erase``.
 
 ``report`` prints exactly what ``/stats`` sends (the same function renders both: bot/reports.py)
 and can write the check log as the same CSV that ``/export`` sends, and the same chart
 (``--chart FILE``: a PNG of the last 14 days, or of ``--from``/``--to``). ``purge`` runs the
-retention sweep once. Both work on the database named by ``DATABASE_URL``, also while the bot runs.
+retention sweep once. ``lookup REF`` and ``erase REF`` do what ``/lookup`` and ``/erase`` do
+for a check reference (bot/reference_report.py). All work on the database named by
+``DATABASE_URL``, also while the bot runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot import reference_report
 from bot.capacity import capacity_text
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.domain.references import canonical, reference_hash
 from bot.i18n import Translator
 from bot.report_chart import chart_png
 from bot.reports import (
@@ -53,6 +58,12 @@ def add_commands(commands: Any) -> None:
     )
     report.add_argument("--lang", default="en", help="language of the report (default en)")
     commands.add_parser("purge", help="delete what is past its retention period, now")
+    lookup = commands.add_parser("lookup", help="what is kept for a check reference (/lookup)")
+    erase = commands.add_parser("erase", help="erase a check by its reference (/erase)")
+    for parser in (lookup, erase):
+        parser.add_argument("reference", nargs="+", help="the check reference, like 7KQ4-M9XD-R2E")
+        parser.add_argument("--lang", default="en", help="language of the answer (default en)")
+    erase.add_argument("--yes", action="store_true", help="erase without asking to confirm")
 
 
 def _day(text: str) -> date:
@@ -65,6 +76,8 @@ def _day(text: str) -> date:
 async def run(command: str, args: argparse.Namespace, settings: Settings) -> int:
     if command == "report":
         return await report(args, settings, SystemClock())
+    if command in ("lookup", "erase"):
+        return await by_reference(command, args, settings, SystemClock())
     return await purge_now(settings, SystemClock())
 
 
@@ -123,6 +136,56 @@ async def purge_now(settings: Settings, clock: Clock) -> int:
     return 0
 
 
-def _fail(message: str) -> int:
-    print(f"python -m bot report: {message}", file=sys.stderr)
+async def by_reference(
+    command: str, args: argparse.Namespace, settings: Settings, clock: Clock
+) -> int:
+    """``lookup``: print what is kept. ``erase``: print it, confirm (or ``--yes``), erase.
+    Exit status 0 when done, 1 when nothing is kept or nothing was erased, 2 on bad input."""
+    translator = Translator()
+    lang = args.lang
+    if not translator.has(lang):
+        return _fail(f"--lang: no locale {lang!r}; one of {', '.join(translator.codes)}", command)
+    event = "reference.lookup" if command == "lookup" else "reference.erase_asked"
+    reference = canonical("".join(args.reference))
+    if reference is None:
+        reference_report.log_attempt(event, "command line", "invalid")
+        return _fail(plain(translator.t(lang, "reference-invalid")), command)
+    store = await open_store(settings.database_url)
+    try:
+        digest = reference_hash(reference)
+        records = await store.records_for_reference(digest)
+        reference_report.log_attempt(event, "command line", "found" if records else "not_found")
+        if records is None:
+            days = settings.check_log_retention_days
+            print(plain(translator.t(lang, "reference-not-found", checkDays=days)))
+            return 1
+        print(plain(await reference_report.describe(store, records, reference, translator, lang)))
+        if command == "lookup":
+            return 0
+        print(plain(reference_report.erase_question(records, translator, lang)))
+        if not args.yes and not await asyncio.to_thread(_confirmed):
+            print(plain(translator.t(lang, "reference-kept")))
+            return 1
+        erased = await store.erase_reference(digest, clock.now())
+        reference_report.log_attempt(
+            "reference.erased", "command line", "erased" if erased else "not_found"
+        )
+        if erased is None:  # erased by someone else meanwhile
+            print(plain(translator.t(lang, "reference-kept")))
+            return 1
+        print(plain(reference_report.erased_text(erased, translator, lang)))
+        return 0
+    finally:
+        await store.close()
+
+
+def _confirmed() -> bool:
+    try:
+        return input("Type yes to erase: ").strip().lower() == "yes"
+    except EOFError:  # no terminal (cron, a pipe): nothing is erased without --yes
+        return False
+
+
+def _fail(message: str, command: str = "report") -> int:
+    print(f"python -m bot {command}: {message}", file=sys.stderr)
     return 2

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 HELP_KEYS: dict[Role, tuple[str, ...]] = {
     Role.CITIZEN: (),
     Role.AGENT: ("help-agent",),
-    Role.ADMIN: ("help-agent", "help-admin"),
+    Role.ADMIN: ("help-agent", "help-admin", "help-admin-rights"),
 }
 
 

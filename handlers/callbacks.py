@@ -28,6 +28,8 @@ class Action(StrEnum):
     NEXT_CUSTOMER = "n"  # an agent, after a customer's check: the next one, at once
     LEAVE_LINE = "w"  # waiting in line: leave it
     REJOIN = "j"  # a missed turn: join the line again, at the back
+    ERASE = "x"  # an admin confirms /erase REF (arg: the reference's hash, base64url)
+    KEEP = "k"  # an admin cancels /erase REF
 
 
 # The step a button's action belongs to (None: valid whatever the step).
@@ -44,7 +46,12 @@ ACTION_STEP: dict[Action, Step | None] = {
     Action.NEXT_CUSTOMER: None,
     Action.LEAVE_LINE: Step.WAITING,
     Action.REJOIN: Step.WAITING,
+    Action.ERASE: None,
+    Action.KEEP: None,
 }
+
+# Buttons that belong to no check and stay valid whatever the chat's check is doing.
+ANY_TIME = frozenset({Action.ERASE, Action.KEEP})
 
 # Buttons that start a check: valid only while no check is open (else "this step has passed").
 BETWEEN_CHECKS = frozenset(

@@ -2,8 +2,9 @@
 
 Consent is an "I agree" tap, never a typed number. Every decision is recorded, append-only,
 with the hash of the exact text the user saw (in their language or in English). In an assisted
-check the notice is the customer's and the buttons are the agent's attestation of the customer's
-answer, recorded with the agent's id (handlers/agent_view.py).
+check the notice is the assisted one (``assisted-notice``, versioned on its own: the consent
+record's notice id says which was read), the customer's, and the buttons are the agent's
+attestation of the customer's answer, recorded with the agent's id (handlers/agent_view.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from telegram.error import TelegramError
 from bot.domain.flow import Step
 from bot.notices import PURPOSE, RenderedNotice
 from bot.store.base import ConsentRecord
-from handlers import agent_view, outcomes, waiting
+from handlers import agent_view, identity, outcomes, waiting
 from handlers.callbacks import Action
 from handlers.turn import Buttons, Turn, escape
 
@@ -25,15 +26,27 @@ PENDING = "consent_pending"  # FlowState.extra key: a decision being recorded (_
 log = logging.getLogger(__name__)
 
 
-def render(turn: Turn, language: str) -> RenderedNotice:
-    settings = turn.services.settings
-    return turn.services.notices.render(
-        language,
-        operator=escape(settings.operator_name),
-        grievance=escape(settings.grievance_contact),
-        checkDays=settings.check_log_retention_days,
-        consentDays=settings.consent_retention_days,
-    )
+async def render(turn: Turn, language: str) -> RenderedNotice:
+    """The notice in ``language``: the self-service one, or in an assisted check the one written
+    for the customer (their number and OTP, the agent's name as enrolled, their rights without
+    Telegram)."""
+    services = turn.services
+    settings = services.settings
+    variables: dict[str, object] = {
+        "operator": identity.operator_name(services, language),
+        "grievance": identity.grievance_contact(services, language),
+        "checkDays": settings.check_log_retention_days,
+        "consentDays": settings.consent_retention_days,
+    }
+    if not agent_view.is_assisted(turn):
+        return services.notices.render(language, **variables)
+    agent_id = turn.state.agent_id if turn.state else None
+    agent = await services.store.get_agent(agent_id) if agent_id is not None else None
+    if agent is not None and agent.label:
+        variables["agent"] = escape(agent.label)
+    else:  # an admin, or an agent invited without a name
+        variables["agent"] = services.translator.t(language, "assisted-agent-unnamed")
+    return services.notices.render_assisted(language, **variables)
 
 
 def notice_buttons(turn: Turn, shown_in: str) -> Buttons:
@@ -67,7 +80,7 @@ def notice_buttons(turn: Turn, shown_in: str) -> Buttons:
 
 async def show_notice(turn: Turn) -> None:
     assert turn.state is not None
-    notice = render(turn, turn.language)
+    notice = await render(turn, turn.language)
     extra = {**turn.state.extra, NOTICE_LANGUAGE: notice.language}
     await turn.save(turn.state.evolve(step=Step.CONSENT, extra=extra))
     if agent_view.is_assisted(turn):
@@ -81,7 +94,7 @@ async def on_toggle_english(turn: Turn) -> None:
     assert turn.state is not None
     shown = turn.state.extra.get(NOTICE_LANGUAGE, turn.language)
     target = turn.language if shown == "en" else "en"
-    notice = render(turn, target)
+    notice = await render(turn, target)
     await turn.answer_callback()
     await turn.save(turn.state.evolve(extra={**turn.state.extra, NOTICE_LANGUAGE: notice.language}))
     message = turn.update.effective_message
@@ -127,7 +140,7 @@ async def _record_once(turn: Turn, outcome: str) -> int:
 
 async def _record(turn: Turn, outcome: str) -> int:
     assert turn.state is not None
-    notice = render(turn, turn.state.extra.get(NOTICE_LANGUAGE, turn.language))
+    notice = await render(turn, turn.state.extra.get(NOTICE_LANGUAGE, turn.language))
     return await turn.services.store.record_consent(
         ConsentRecord(
             user_id=turn.user_id,
@@ -168,7 +181,8 @@ async def on_agree(turn: Turn) -> None:
 
 async def on_decline(turn: Turn) -> None:
     assert turn.state is not None
-    await _record_once(turn, "declined")
+    consent_id = await _record_once(turn, "declined")
+    await turn.save(turn.state.evolve(consent_id=consent_id))  # the check log links to it
     await turn.answer_callback()
     await turn.remove_buttons(turn.state.prompt_message_id)
     await turn.end_check("declined")

@@ -88,8 +88,9 @@ async def request_otp(
     )
     await _count_otp_request(turn)
     await turn.remove_buttons(state.prompt_message_id)
+    # Both warn against OTP fraud; the customer's says to tell it only to the agent with them.
     message = await turn.say(
-        "otp-sent",
+        "otp-sent-assisted" if state.mode is Mode.ASSISTED else "otp-sent",
         masked=mask_last4(state.last4 or ""),
         buttons=[[turn.button("otp-resend-button", Action.RESEND_OTP)]],
     )

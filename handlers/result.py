@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from bot.domain.aadhaar import mask_last4
+from bot.domain.references import display, new_reference
 from bot.domain.result import StatusKind, classify_status
 from bot.vendor.types import SeedingResult
-from handlers import outcomes
+from handlers import identity, outcomes
 from handlers.turn import Turn, escape
 
 
-def card(turn: Turn, seeding: SeedingResult, last4: str) -> tuple[str, StatusKind]:
+def card(
+    turn: Turn, seeding: SeedingResult, last4: str, reference: str
+) -> tuple[str, StatusKind]:
     kind = classify_status(seeding.bank_name, seeding.status)
     lines = [turn.t("result-title"), turn.t("result-aadhaar", masked=mask_last4(last4))]
     if kind is StatusKind.NOT_SEEDED:
@@ -32,12 +35,17 @@ def card(turn: Turn, seeding: SeedingResult, last4: str) -> tuple[str, StatusKin
         else:
             lines.append(turn.t("result-other-meaning"))
     lines += ["", turn.t("result-source")]
+    grievance = identity.grievance_contact(turn.services, turn.language)
+    lines += ["", turn.t("result-reference", reference=display(reference), grievance=grievance)]
     return turn.with_banner("\n".join(lines)), kind
 
 
 async def show(turn: Turn, seeding: SeedingResult) -> None:
     state = turn.state
     assert state is not None
-    text, kind = card(turn, seeding, state.last4 or "")
-    await turn.end_check(kind.value, bank_name=seeding.bank_name, status=seeding.status)
+    reference = new_reference()  # shown once, on this card; the store keeps only its hash
+    text, kind = card(turn, seeding, state.last4 or "", reference)
+    await turn.end_check(
+        kind.value, bank_name=seeding.bank_name, status=seeding.status, reference=reference
+    )
     await turn.send(text, outcomes.again_buttons(turn))

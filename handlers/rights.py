@@ -14,8 +14,8 @@ from __future__ import annotations
 import logging
 
 from bot.domain.roles import Role
-from handlers import access
-from handlers.turn import Turn, escape
+from handlers import access, identity
+from handlers.turn import Turn
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ async def privacy(turn: Turn) -> None:
             "privacy-text",
             checkDays=settings.check_log_retention_days,
             consentDays=settings.consent_retention_days,
-            grievance=escape(settings.grievance_contact),
+            grievance=identity.grievance_contact(services, turn.language),
         ),
         turn.t(
             "privacy-counts",

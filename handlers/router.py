@@ -47,11 +47,20 @@ from handlers import (
     otp,
     outcomes,
     prompts,
+    references,
     reports,
     rights,
     waiting,
 )
-from handlers.callbacks import ACTION_STEP, BETWEEN_CHECKS, NO_CHECK, Action, Callback, decode
+from handlers.callbacks import (
+    ACTION_STEP,
+    ANY_TIME,
+    BETWEEN_CHECKS,
+    NO_CHECK,
+    Action,
+    Callback,
+    decode,
+)
 from handlers.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -73,6 +82,8 @@ COMMANDS: dict[str, TurnHandler] = {
     "revoke": agents.revoke,
     "stats": reports.stats,
     "export": reports.export,
+    "lookup": references.lookup,
+    "erase": references.erase,
 }
 
 
@@ -216,6 +227,8 @@ def _is_current(turn: Turn, callback: Callback) -> bool:
     state = turn.state
     if not _own(turn):
         return False
+    if callback.action in ANY_TIME:
+        return callback.check_id == NO_CHECK
     if callback.action in BETWEEN_CHECKS:
         return state is None
     if state is None:
@@ -251,6 +264,8 @@ async def _dispatch_button(turn: Turn, callback: Callback) -> None:
         await waiting.on_leave(turn)
     elif action is Action.REJOIN:
         await waiting.on_rejoin(turn)
+    elif action in ANY_TIME:
+        await references.on_button(turn, action, callback.arg)
 
 
 async def in_group(update: Update, context: BotContext) -> None:

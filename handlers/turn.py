@@ -23,6 +23,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot import metrics
 from bot.domain.flow import FlowState, Mode, Step
+from bot.domain.references import reference_hash
 from bot.services import BotContext, Services
 from bot.store.base import CheckRecord
 from handlers.callbacks import Action, encode
@@ -237,8 +238,10 @@ class Turn:
         *,
         bank_name: str | None = None,
         status: str | None = None,
+        reference: str | None = None,
     ) -> None:
-        """The check is over: drop the held number, delete the flow row, log the outcome."""
+        """The check is over: drop the held number, delete the flow row, log the outcome (with
+        the hash of the check reference the user is shown, if any)."""
         state = self.state
         self.services.held.drop(self.chat_id)
         if state is None:
@@ -264,6 +267,8 @@ class Turn:
                 language=state.language,
                 agent_id=state.agent_id,
                 duration_ms=duration,
+                consent_id=state.consent_id,
+                reference_sha256=reference_hash(reference) if reference else None,
             )
         )
         log.info("check.ended", extra={"outcome": outcome, "check_id": state.check_id})

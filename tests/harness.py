@@ -253,6 +253,8 @@ def bot_process_env(
         DEEPVUE_CLIENT_SECRET="sandbox",
         DEEPVUE_PLAN="unlimited",
         DATABASE_URL=database_url,
+        OPERATOR_NAME="Harness Test Bank",
+        GRIEVANCE_CONTACT="grievance@harness.example",
     )
     env.update(extra)
     return env

@@ -103,7 +103,7 @@ async def test_help_adds_the_commands_of_the_users_role(staffed: Harness) -> Non
     assert texts(await citizen.send("/help")) == [help_text]
     assert texts(await agent.send("/help")) == [f"{help_text}\n\n{en('help-agent')}"]
     assert texts(await admin.send("/help")) == [
-        f"{help_text}\n\n{en('help-agent')}\n\n{en('help-admin')}"
+        f"{help_text}\n\n{en('help-agent')}\n\n{en('help-admin')}\n\n{en('help-admin-rights')}"
     ]
 
 

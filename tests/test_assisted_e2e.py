@@ -49,7 +49,7 @@ async def test_assisted_check_records_the_attestation(staffed: Harness) -> None:
     replies = await agent.press("हिन्दी")  # the customer's language
     instruction, notice = texts(replies)
     assert instruction == en("assist-notice-instruction")
-    assert notice.startswith(en_in("hi", "consent-notice").split("\n")[0])
+    assert notice.startswith(en_in("hi", "assisted-notice").split("\n")[0])
     assert [[b.text for b in row] for row in agent.last.buttons[:2]] == [
         [en("assist-attest-button")],  # the agent's attestation, in the agent's language
         [en("assist-declined-button")],
@@ -68,7 +68,7 @@ async def test_assisted_check_records_the_attestation(staffed: Harness) -> None:
         h,
         "SELECT user_id, agent_id, attestation, outcome, language, notice_id FROM consents",
     )
-    assert row == (AGENT, AGENT, ATTESTED_AGREED, "given", "hi", "consent-notice-hi")
+    assert row == (AGENT, AGENT, ATTESTED_AGREED, "given", "hi", "assisted-notice-hi")
     [logged] = sql(h, "SELECT agent_id, last4, outcome, language FROM check_log")
     assert logged == (AGENT, "1096", "active", "hi")
     assert await h.app.services.store.get_language(AGENT) == "en", "the agent's preference kept"

@@ -65,7 +65,9 @@ async def test_a_check_in_each_language(harness: Harness, language: str) -> None
     replies = await chat.send(native_digits(ACTIVE, language))
     assert chat.sent_ids[-1] in chat.deleted
     assert any(m.kind == "photo" for m in replies), [m.text for m in replies]
-    await chat.send(native_digits(CAPTCHA, language))
+    replies = await chat.send(native_digits(CAPTCHA, language))
+    otp_prompt = en_in(language, "otp-sent", masked="XXXX XXXX 1096")
+    assert otp_prompt in [m.text for m in replies], "with the warning against OTP fraud"
     replies = await chat.send(native_digits(GOOD_OTP, language))
     assert chat.sent_ids[-1] in chat.deleted
 
@@ -73,6 +75,7 @@ async def test_a_check_in_each_language(harness: Harness, language: str) -> None
     assert "STATE BANK OF INDIA" in card
     assert TRANSLATOR.format_date(language, date(2013, 6, 1)) in card
     assert en_in(language, "result-status-active") in card
+    assert re.search(r"\b[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{3}\b", card), "the check reference"
     without_bank = card.replace("STATE BANK OF INDIA", "").replace("NPCI", "").replace("UIDAI", "")
     assert share_in_script(without_bank, language) > 0.6, card
     assert not BIDI_MARKS.search(card)

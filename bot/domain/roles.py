@@ -22,7 +22,7 @@ class Role(IntEnum):
 # In menu order. Every command is private-chat only (router.py).
 EVERYONE_COMMANDS = ("start", "cancel", "language", "help", "privacy", "forget")
 AGENT_COMMANDS = ("history",)
-ADMIN_COMMANDS = ("invite", "agents", "revoke", "stats", "export")
+ADMIN_COMMANDS = ("invite", "agents", "revoke", "stats", "export", "lookup", "erase")
 
 _REQUIRED: dict[str, Role] = {
     **dict.fromkeys(EVERYONE_COMMANDS, Role.CITIZEN),

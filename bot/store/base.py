@@ -48,7 +48,20 @@ class CheckRecord:
     language: str
     agent_id: int | None = None
     duration_ms: int | None = None
+    # The consent decision this check ran under, and the SHA-256 of the check reference shown
+    # on its result card (bot/domain/references.py); never the reference itself.
+    consent_id: int | None = None
+    reference_sha256: str | None = None
     id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceRecords:
+    """What the store holds for one check reference: the check-log row, and the consent
+    record the check ran under (None if the retention sweep has deleted it)."""
+
+    check: CheckRecord
+    consent: ConsentRecord | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +233,17 @@ class Store(Protocol):
 
         Rows with an ``agent_id`` are checks an agent ran for a customer and the customer's
         attested consent: they belong to the customer, not to the agent, and are kept."""
+
+    async def records_for_reference(self, reference_sha256: str) -> ReferenceRecords | None:
+        """The check logged with this reference hash (the newest, should two ever share one)
+        and its consent record; None if there is none (never issued, erased, or swept)."""
+
+    async def erase_reference(self, reference_sha256: str, at: datetime) -> ReferenceRecords | None:
+        """Erase the check with this reference as /forget would, atomically and durably, and
+        return what was stored (the consent record as kept: withdrawn). A citizen's own check:
+        everything :meth:`forget_user` erases for its user and chat. A check an agent ran for a
+        customer: that check-log row, and its consent record withdrawn (nothing else is the
+        customer's). None, and nothing changes, if there is no such check."""
 
     async def sweep(
         self, now: datetime, *, checks_before: datetime, consents_before: datetime

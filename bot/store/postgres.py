@@ -23,6 +23,7 @@ from typing import Any
 import asyncpg
 
 from bot.domain.flow import FlowState
+from bot.store import base
 from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, LineEntry, PersonalData
 from bot.store.migrate import Migration, load_migrations, migrate
 from bot.store.rows import (
@@ -35,6 +36,7 @@ from bot.store.rows import (
     make_codecs,
     personal_data_from_row,
     personal_data_sql,
+    reference_queries,
     require_utc,
     select_sql,
     upsert_sql,
@@ -67,6 +69,7 @@ ON CONFLICT (user_id) DO UPDATE SET enrolled_at = excluded.enrolled_at,
 RETURNING {", ".join(_AGENT.columns)}
 """  # noqa: S608 - column names are code constants
 _PERSONAL_DATA = personal_data_sql("$1", "$2")
+_REFERENCES = reference_queries(_CODECS, dollar)
 
 # Erasure as one statement (data-modifying CTEs): atomic, one round trip. $1 user, $2 chat, $3 at.
 # Rows with an agent_id are checks the user ran as an agent for customers, and those customers'
@@ -79,6 +82,13 @@ WITH flows_gone AS (DELETE FROM flows WHERE chat_id = $2),
      checks_gone AS (DELETE FROM check_log WHERE user_id = $1 AND agent_id IS NULL)
 UPDATE consents SET withdrawn_at = $3
 WHERE user_id = $1 AND agent_id IS NULL AND withdrawn_at IS NULL
+"""
+
+# Erasure of a customer's check by its reference: that row, and the consent it ran under.
+# $1 check-log id, $2 consent id, $3 at.
+_ERASE_ASSISTED = """
+WITH check_gone AS (DELETE FROM check_log WHERE id = $1)
+UPDATE consents SET withdrawn_at = $3 WHERE id = $2 AND withdrawn_at IS NULL
 """
 
 # Retention as one statement. $1 now, $2 OTP cut-off, $3 check-log cut-off, $4 consent cut-off.
@@ -313,6 +323,30 @@ class PostgresStore:
         """Erase and withdraw in one statement, committed synchronously."""
         async with self._pool.acquire() as conn, _durable_transaction(conn):
             await conn.execute(_FORGET, user_id, chat_id, require_utc(at))
+
+    async def records_for_reference(self, reference_sha256: str) -> base.ReferenceRecords | None:
+        row = await self._pool.fetchrow(_REFERENCES.check, reference_sha256)
+        if row is None:
+            return None
+        check = _CHECK.from_row(row)
+        consent = await self._pool.fetchrow(_REFERENCES.consent, check.consent_id)
+        return base.ReferenceRecords(check, None if consent is None else _CONSENT.from_row(consent))
+
+    async def erase_reference(
+        self, reference_sha256: str, at: datetime
+    ) -> base.ReferenceRecords | None:
+        """Read (row locked) and erase in one transaction, committed synchronously."""
+        async with self._pool.acquire() as conn, _durable_transaction(conn):
+            row = await conn.fetchrow(_REFERENCES.check + " FOR UPDATE", reference_sha256)
+            if row is None:
+                return None
+            check = _CHECK.from_row(row)
+            if check.agent_id is None:
+                await conn.execute(_FORGET, check.user_id, check.chat_id, require_utc(at))
+            else:
+                await conn.execute(_ERASE_ASSISTED, check.id, check.consent_id, require_utc(at))
+            consent = await conn.fetchrow(_REFERENCES.consent, check.consent_id)
+        return base.ReferenceRecords(check, None if consent is None else _CONSENT.from_row(consent))
 
     async def sweep(
         self, now: datetime, *, checks_before: datetime, consents_before: datetime

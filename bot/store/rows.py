@@ -69,7 +69,19 @@ def check_last4(value: object) -> None:
         raise ValueError("last4 must be exactly four digits (the store never holds more)")
 
 
-_VALIDATORS: dict[str, Callable[[object], None]] = {"last4": check_last4}
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def check_sha256(value: object) -> None:
+    """A reference column holds a hash, never the reference a customer was given."""
+    if value is not None and not (isinstance(value, str) and _SHA256_HEX.fullmatch(value)):
+        raise ValueError("reference_sha256 must be a SHA-256 in hex (the store never holds more)")
+
+
+_VALIDATORS: dict[str, Callable[[object], None]] = {
+    "last4": check_last4,
+    "reference_sha256": check_sha256,
+}
 
 R = TypeVar("R", bound="DataclassInstance")
 
@@ -290,6 +302,25 @@ def line_queries(codecs: Codecs, placeholder: Placeholder) -> LineQueries:
         admission=f"INSERT INTO admissions (lane, at) VALUES ({first}, {second})",  # noqa: S608
         admitted_since=f"SELECT at FROM admissions WHERE {since} ORDER BY at",  # noqa: S608
         count_since=f"SELECT count(*) FROM admissions WHERE {since}",  # noqa: S608
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceQueries:
+    """Check references (both backends, but for the placeholders)."""
+
+    check: str  # reference hash: the newest check-log row with it
+    consent: str  # consent id
+
+
+def reference_queries(codecs: Codecs, placeholder: Placeholder) -> ReferenceQueries:
+    first = placeholder(1)
+    newest = select_sql(
+        "check_log", codecs.check.columns, f"reference_sha256 = {first}", "at DESC, id DESC"
+    )
+    return ReferenceQueries(
+        check=f"{newest} LIMIT 1",
+        consent=select_sql("consents", codecs.consent.columns, f"id = {first}"),
     )
 
 

@@ -34,7 +34,15 @@ from pathlib import Path
 import aiosqlite
 
 from bot.domain.flow import FlowState
-from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, LineEntry, PersonalData
+from bot.store.base import (
+    Agent,
+    CheckRecord,
+    ConsentRecord,
+    Invite,
+    LineEntry,
+    PersonalData,
+    ReferenceRecords,
+)
 from bot.store.migrate import Migration, load_migrations, migrate
 from bot.store.rows import (
     OTP_REQUEST_RETENTION,
@@ -47,6 +55,7 @@ from bot.store.rows import (
     personal_data_from_row,
     personal_data_sql,
     qmark,
+    reference_queries,
     select_sql,
     upsert_sql,
 )
@@ -78,6 +87,7 @@ _ENROL = (
     " revoked_at = NULL, revoked_by = NULL"
 )
 _PERSONAL_DATA = personal_data_sql(":user_id", ":chat_id")
+_REFERENCES = reference_queries(_CODECS, qmark)
 
 # Erasure: everything keyed to the chat or the user, except the consent records (the proof).
 # Rows with an agent_id are checks the user ran as an agent for customers, and those customers'
@@ -90,6 +100,12 @@ _FORGET = (
     "DELETE FROM check_log WHERE user_id = :user_id AND agent_id IS NULL",
     "UPDATE consents SET withdrawn_at = :at"
     " WHERE user_id = :user_id AND agent_id IS NULL AND withdrawn_at IS NULL",
+)
+
+# Erasure of a customer's check by its reference: that row, and the consent it ran under.
+_ERASE_ASSISTED = (
+    "DELETE FROM check_log WHERE id = :check_id",
+    "UPDATE consents SET withdrawn_at = :at WHERE id = :consent_id AND withdrawn_at IS NULL",
 )
 
 # Retention: (table, key, condition on the cut-off). Deleted in batches of _SWEEP_BATCH rows, so
@@ -355,6 +371,33 @@ class SqliteStore:
         async with self._write_lock, _transaction(self._durable) as db:
             for sql in _FORGET:
                 await db.execute(sql, params)
+
+    async def records_for_reference(self, reference_sha256: str) -> ReferenceRecords | None:
+        rows = await self._fetch(_REFERENCES.check, (reference_sha256,))
+        if not rows:
+            return None
+        check = _CHECK.from_row(rows[0])
+        consents = await self._fetch(_REFERENCES.consent, (check.consent_id,))
+        return ReferenceRecords(check, _CONSENT.from_row(consents[0]) if consents else None)
+
+    async def erase_reference(self, reference_sha256: str, at: datetime) -> ReferenceRecords | None:
+        """Read and erase in one durable transaction: what is returned is what was erased."""
+        async with self._write_lock, _transaction(self._durable) as db:
+            rows = list(await db.execute_fetchall(_REFERENCES.check, (reference_sha256,)))
+            if not rows:
+                return None
+            check = _CHECK.from_row(rows[0])
+            params = {
+                "user_id": check.user_id,
+                "chat_id": check.chat_id,
+                "check_id": check.id,
+                "consent_id": check.consent_id,
+                "at": iso_utc(at),
+            }
+            for sql in _FORGET if check.agent_id is None else _ERASE_ASSISTED:
+                await db.execute(sql, params)
+            consents = list(await db.execute_fetchall(_REFERENCES.consent, (check.consent_id,)))
+        return ReferenceRecords(check, _CONSENT.from_row(consents[0]) if consents else None)
 
     async def sweep(
         self, now: datetime, *, checks_before: datetime, consents_before: datetime

@@ -84,6 +84,8 @@ otp-sent =
     An OTP has been sent to the mobile number registered with Aadhaar { $masked }.
 
     Please type the 6-digit OTP here within 10 minutes. I will delete it at once.
+
+    ⚠️ Nobody will ever ask you for this OTP: not bank staff, not UIDAI, not anyone who calls you. Never tell it to anyone; type it only here.
 otp-resend-button = 🔁 Resend OTP
 otp-resend-wait =
     { $seconds ->
