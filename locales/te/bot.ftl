@@ -1,5 +1,5 @@
 ## Telugu (తెలుగు) — translated from the English reference locale. Every locale has exactly these keys.
-## Reviewed by a native speaker: no — first draft, awaiting review
+## Reviewed by a native speaker: no — first draft, second reading done; review wanted
 ## Messages are sent with Telegram's HTML parse mode: only <b>…</b> is used; variables arrive escaped.
 
 language-name = తెలుగు

@@ -1,5 +1,5 @@
 ## Urdu (اردو) — translation of the reference locale (en). Every other locale has exactly these keys.
-## Reviewed by a native speaker: no — first draft, awaiting review
+## Reviewed by a native speaker: no — first draft, second reading done; review wanted
 ## Messages are sent with Telegram's HTML parse mode: only <b>…</b> is used; variables arrive escaped.
 
 ## Direction marks. Urdu runs right to left: a command (/forget) or a code (2026-01-31) inside it
