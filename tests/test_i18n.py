@@ -157,13 +157,14 @@ def test_urdu_variables_keep_their_own_direction(translator: Translator) -> None
         "ur", "privacy-text", checkDays=1, consentDays=2, grievance="1800-000-0000"
     )
     assert f"{LRM}1800-000-0000{LRM}۔" in privacy
-    assert f" {RLM}(سیتاپور){RLM} " in translator.t("ur", "invite-label", label="(سیتاپور)") + " "
+    label = translator.t("ur", "invite-label", label="(سیتاپور)")
+    assert label == f"نام: {RLM}(سیتاپور){RLM}", "Urdu text between brackets: right to left"
     link = "https://t.me/bot?start=abc"
     assert f"\n{link}\n" in translator.t("ur", "invite-created", link=link, time="T")
     # A value a message selects on reaches Fluent unchanged.
     assert translator.t("ur", "check-outcome", outcome="active") == "چالو (Active)"
-    # Left-to-right languages get no marks at all.
     assert directional("1800-000-0000") == f"{LRM}1800-000-0000{LRM}"
+    # Left-to-right languages get no marks at all.
     assert translator.t("hi", "revoke-not-agent", agent="5550001").startswith("5550001 ")
 
 
