@@ -203,7 +203,7 @@ def _bidi_problems(code: str, key: str, text: str) -> Iterator[Problem]:
         if match.group() == RLM and at > 0 and text[at - 1] != "\n":
             yield Problem(code, key, "bidi", f"U+200F (RLM) at {at} is not at a line's start")
     for match in _COMMAND.finditer(text):
-        if text[: match.start()].endswith(LRM):
+        if text[match.start() - 1 : match.start()] == LRM:
             continue
         command = match.group()
         detail = f"{command} shows as {command[1:]}/: put U+200E (LRM) right before it"
