@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import functools
 import logging
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time, get_datetime_format
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import ast
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,13 @@ _BABEL_LOCALE = {"en": "en_IN"}
 
 RTL_LANGUAGES = frozenset({"ur"})
 INDIA = ZoneInfo("Asia/Kolkata")
+
+# A time to the minute ("try again after 27 Nov 2026, 12:00 am"): seconds are noise there. CLDR's
+# own short time, except where it reads badly: Assamese puts the day period first with dots
+# ("PM 12.00"), which people there do not write.
+_TIME_PATTERN = {"as": "h:mm a"}
+
+LRM, RLM = "\u200e", "\u200f"  # left-to-right and right-to-left marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +60,7 @@ class Translator:
             if files:
                 self._files[folder.name] = files
         self._bundles: dict[str, FluentBundle] = {}
+        self._selectors: dict[tuple[str, str], frozenset[str]] = {}
         if DEFAULT_LANGUAGE not in self._files:
             raise RuntimeError(f"no {DEFAULT_LANGUAGE} locale under {locales_dir}")
         self._bundle(DEFAULT_LANGUAGE)  # a broken English file fails at start, not later
@@ -99,6 +109,16 @@ class Translator:
         message = bundle.get_message(key)
         if message.value is None:
             return key
+        if code in RTL_LANGUAGES:
+            selectors = self._selectors.get((code, key))
+            if selectors is None:
+                selectors = self._selectors[(code, key)] = selector_names(message.value)
+            args = {
+                name: value
+                if name in selectors or not isinstance(value, str)
+                else directional(value)
+                for name, value in args.items()
+            }
         text, errors = bundle.format_pattern(message.value, args)
         for error in errors:
             log.warning(
@@ -110,9 +130,14 @@ class Translator:
         return str(format_date(value, "long", locale=_BABEL_LOCALE.get(code, code)))
 
     def format_datetime(self, code: str, value: datetime) -> str:
-        """A moment as people in India read it: Indian Standard Time, the user's locale."""
+        """A moment as people in India read it: Indian Standard Time, the user's locale, to the
+        minute (CLDR's medium date and its short time, joined the locale's way)."""
         locale = _BABEL_LOCALE.get(code, code)
-        return str(format_datetime(value, "medium", tzinfo=INDIA, locale=locale))
+        local = value.astimezone(INDIA)
+        day = format_date(local.date(), "medium", locale=locale)
+        time = format_time(local.time(), _TIME_PATTERN.get(code, "short"), locale=locale)
+        pattern = str(get_datetime_format("medium", locale=locale)).replace("'", "")
+        return pattern.replace("{1}", str(day)).replace("{0}", str(time))
 
     def pick_first(self, telegram_language_code: str | None) -> str | None:
         """The language to put first in the picker, from Telegram's ``language_code`` hint."""
@@ -125,6 +150,57 @@ class Translator:
 def babel_locale(code: str) -> str:
     """The CLDR locale that formats dates and numbers for the bot's language ``code``."""
     return _BABEL_LOCALE.get(code, code)
+
+
+def strong_direction(text: str) -> str | None:
+    """``"L"`` or ``"R"``: the direction of the first letter with one (Unicode's bidi classes),
+    ``None`` for text with none (digits, punctuation)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "L"
+        if kind in ("R", "AL"):
+            return "R"
+    return None
+
+
+def directional(value: str) -> str:
+    """A variable's value made to keep its own direction inside right-to-left text.
+
+    Fluent's ``use_isolating`` would wrap it in U+2068…U+2069 (isolates), but Telegram Desktop's
+    bidi algorithm mishandles isolates (telegramdesktop/tdesktop#27099), while every client
+    honours the plain marks LRM and RLM. So a value that starts or ends with a
+    character without a direction of its own (a digit, "/", "+", a bracket, a full stop) gets
+    the mark of its first letter's direction there (LRM when it has no letter): a phone number
+    ``1800-000-0000`` is not shown as ``0000-000-1800``, nor ``Example Bank Ltd.`` as
+    ``.Example Bank Ltd``. A value that starts and ends with letters needs nothing (a link stays
+    clean for Telegram's link detection).
+    """
+    if not value:
+        return value
+    mark = RLM if strong_direction(value) == "R" else LRM
+    head = "" if strong_direction(value[0]) else mark
+    tail = "" if strong_direction(value[-1]) else mark
+    return f"{head}{value}{tail}"
+
+
+def selector_names(node: ast.BaseNode) -> frozenset[str]:
+    """The variables a message selects on (``{ $outcome -> [active] …}``, ``{ $limit -> [one]
+    …}``): right-to-left marks must not reach them, or no variant would match."""
+    found: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, ast.SelectExpression) and isinstance(
+            node.selector, ast.VariableReference
+        ):
+            found.add(node.selector.id.name)
+        if isinstance(node, ast.BaseNode):
+            for child in vars(node).values():
+                for item in child if isinstance(child, list) else [child]:
+                    walk(item)
+
+    walk(node)
+    return frozenset(found)
 
 
 @functools.cache

@@ -1,8 +1,10 @@
 """Translator tooling: ``python -m bot i18n check``.
 
-Lists, per locale, missing and extra keys, variables that differ from English, messages left
-identical to English, Fluent syntax errors, markup Telegram would reject, stray bidi controls,
-messages over Telegram's limits, and consent notices changed without a version bump.
+Lists, per locale, missing and extra keys, variables that differ from English, plural (and
+other) selectors English has and the locale dropped, messages left identical to English, Fluent
+syntax errors, markup Telegram would reject, bidi marks where they do not belong and commands or
+codes a right-to-left language would show mirrored, messages over Telegram's limits, and consent
+notices changed without a version bump. It reads every ``*.ftl`` file of a locale's folder.
 Exits non-zero on any problem. The test suite runs the same checks.
 """
 
@@ -18,7 +20,7 @@ from pathlib import Path
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import FluentParser, ast
 
-from bot.i18n import LOCALES_DIR
+from bot.i18n import LOCALES_DIR, LRM, RLM, RTL_LANGUAGES, selector_names, strong_direction
 from bot.notices import NOTICE_KINDS, SELF_SERVICE, NoticeKind, load_registry, notice_source_sha256
 
 REFERENCE = "en"
@@ -66,8 +68,33 @@ SAMPLE_ARGS: dict[str, object] = {
     "notice": "assisted-notice-hi",
     "version": "1",
     "user": "7001",
+    # charts, /stats agents, the digest, capacity (locales/*/reports.ftl)
+    "span": "today",
+    "about": "yes",
+    "budget": 10000,
+    "plan": "business",
+    "group": "active",
+    "mix": "8 active, 2 inactive",
+    "when": "15 Jan 2026, 12:00 pm",
+    "days": 4,
+    "active": 30,
+    "inactive": 5,
+    "not_seeded": 3,
+    "stopped": 2,
+    # the waiting room (locales/*/waiting.ftl)
+    "minutes": 12,
+    "place": 7,
+    "waiting": 14,
 }
 _BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Embeddings, overrides and isolates: never in a message (Telegram Desktop mishandles isolates;
+# overrides can disguise text). Right-to-left languages use the marks LRM and RLM only.
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# A command as people type it (not the path of a link), and a number joined by hyphens (a date
+# like 2026-01-31, a phone number): in right-to-left text, without a left-to-right mark before
+# it, "/forget" shows as "forget/" and 2026-01-31 as 31-01-2026.
+_COMMAND = re.compile(r"(?<![\w/.:<])/[a-z][a-z_]*")
+_HYPHENATED = re.compile(r"(?<![\w-])\d+(?:[-+]\d+)+")
 _TAG = re.compile(r"</?([a-zA-Z]+)[^>]*>")
 
 
@@ -135,6 +162,10 @@ def check_locale(code: str, locales_dir: Path = LOCALES_DIR) -> list[Problem]:
         if expected != actual:
             detail = f"expected {sorted(expected)}, found {sorted(actual)}"
             problems.append(Problem(code, key, "variables", detail))
+        dropped = selector_names(reference[key]) - selector_names(messages[key])
+        if dropped:
+            detail = f"English chooses a form by {sorted(dropped)} (e.g. singular and plural)"
+            problems.append(Problem(code, key, "selector-missing", detail))
     problems += list(_rendering_problems(code, locales_dir, set(reference) & set(messages)))
     problems += list(_notice_problems(code, locales_dir))
     return problems
@@ -165,8 +196,7 @@ def _rendering_problems(code: str, locales_dir: Path, keys: set[str]) -> Iterato
         tags = [m.group(1).lower() for m in _TAG.finditer(text)]
         if set(tags) - {"b"} or text.count("<b>") != text.count("</b>"):
             yield Problem(code, key, "markup", "only balanced <b>…</b> is allowed")
-        if _BIDI.search(text):
-            yield Problem(code, key, "bidi", "explicit direction marks are not allowed")
+        yield from _bidi_problems(code, key, text)
         if len(text) > MESSAGE_LIMIT:
             yield Problem(code, key, "too-long", f"{len(text)} > {MESSAGE_LIMIT}")
         if key.endswith("-button") and len(text) > BUTTON_LIMIT:
@@ -176,6 +206,39 @@ def _rendering_problems(code: str, locales_dir: Path, keys: set[str]) -> Iterato
     caption = "\n\n".join(_render(bundle, key)[0] for key in CAPTION_KEYS if key in keys)
     if len(caption) > CAPTION_LIMIT:
         yield Problem(code, "captcha caption", "too-long", f"{len(caption)} > {CAPTION_LIMIT}")
+
+
+def _bidi_problems(code: str, key: str, text: str) -> Iterator[Problem]:
+    """Left-to-right languages need no direction marks. In a right-to-left one, a command or a
+    hyphenated number must be shown left to right: an LRM right before a command, and an LRM or
+    left-to-right text before a number (its last strong character). An LRM stands only before a
+    command or code, an RLM only at the start of a line (it makes the line right to left)."""
+    if code not in RTL_LANGUAGES:
+        if _BIDI.search(text):
+            yield Problem(code, key, "bidi", "direction marks are for right-to-left languages")
+        return
+    if _BIDI_CONTROLS.search(text):
+        detail = "only U+200E (LRM) and U+200F (RLM): no embeddings, overrides or isolates"
+        yield Problem(code, key, "bidi", detail)
+    for match in re.finditer(f"[{LRM}{RLM}]", text):
+        at, after = match.start(), text[match.end() : match.end() + 1]
+        if match.group() == LRM and not re.match(r"[/+0-9A-Za-z]", after):
+            yield Problem(code, key, "bidi", f"U+200E (LRM) at {at} is not before a command/code")
+        if match.group() == RLM and at > 0 and text[at - 1] != "\n":
+            yield Problem(code, key, "bidi", f"U+200F (RLM) at {at} is not at a line's start")
+    for match in _COMMAND.finditer(text):
+        if text[match.start() - 1 : match.start()] == LRM:
+            continue
+        command = match.group()
+        detail = f"{command} shows as {command[1:]}/: put U+200E (LRM) right before it"
+        yield Problem(code, key, "bidi-mirrored", detail)
+    for match in _HYPHENATED.finditer(text):
+        line_before = text[: match.start()].rsplit("\n", 1)[-1]
+        if strong_direction(line_before[::-1]) == "R":
+            number = match.group()
+            shown = "-".join(reversed(re.split("[-+]", number)))
+            detail = f"{number} shows as {shown}: put U+200E (LRM) right before it"
+            yield Problem(code, key, "bidi-mirrored", detail)
 
 
 def _notice_problems(code: str, locales_dir: Path) -> Iterator[Problem]:

@@ -73,6 +73,10 @@ async def report_paused(
 ) -> None:
     """The circuit breaker refused the call: nothing was sent and the check stays where it is.
     Say when to come back, in India's time and the user's language."""
-    retry_at = turn.now + timedelta(seconds=math.ceil(error.retry_after or 0))
+    exact = turn.now + timedelta(seconds=math.ceil(error.retry_after or 0))
+    # Times are shown to the minute: round up, so that "after 12:02" is never too early.
+    retry_at = exact.replace(second=0, microsecond=0)
+    if retry_at < exact:
+        retry_at += timedelta(minutes=1)
     when = turn.services.translator.format_datetime(turn.language, retry_at)
     await turn.say(key, *also, time=when)

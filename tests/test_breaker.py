@@ -14,7 +14,7 @@ from bot.domain.flow import Step
 from bot.domain.outcomes import Outcome
 from bot.vendor.breaker import BreakerMachine, BreakerOpen, BreakerState, CircuitBreaker, Ticket
 from bot.vendor.types import Captcha, OtpSent, SeedingResult, VendorError
-from tests.harness import ACTIVE, CAPTCHA, EN, GOOD_OTP, en, running_harness
+from tests.harness import ACTIVE, CAPTCHA, GOOD_OTP, en, running_harness
 
 OPEN_FOR = timedelta(seconds=60)
 
@@ -209,8 +209,12 @@ async def test_an_open_breaker_answers_at_once_without_calling() -> None:
 # ------------------------------------------------------------------ end to end
 
 
-async def test_users_are_told_at_once_and_when_to_come_back(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("opened_after", "back"), [(0, "12:02"), (15, "12:03")])
+async def test_users_are_told_at_once_and_when_to_come_back(
+    tmp_path: Path, opened_after: int, back: str
+) -> None:
     async with running_harness(tmp_path, vendor_breaker_failures=2, vendor_breaker_open_s=120) as h:
+        h.clock.advance(opened_after)  # the breaker opens at 12:00:00 (or 12:00:15) in India
         h.sandbox.add_fault("initiate-session", times=-1, status=500, json={"detail": "oops"})
         first, second, third = h.chat(), h.chat(), h.chat()
         for chat in (first, second):
@@ -222,9 +226,9 @@ async def test_users_are_told_at_once_and_when_to_come_back(tmp_path: Path) -> N
         await third.start_and_consent()
         h.clock.advance(30)
         replies = await third.send(ACTIVE)
-        # Open from 06:30 UTC for 120 s: back at 06:32 UTC, 12:02 in India.
-        shown = EN.format_datetime("en", h.clock.now() + timedelta(seconds=90))
-        assert shown.replace("\u202f", " ") == "15 Jan 2026, 12:02:00 pm"
+        # Open for 120 s: back at 12:02:00 in India, or at 12:02:15, shown rounded up to 12:03
+        # (times are shown to the minute, and "after 12:02" would be too early).
+        shown = f"15 Jan 2026, {back}\u202fpm"
         assert [m.text for m in replies] == [en("error-paused", time=shown)]
         assert h.sandbox.calls["initiate-session"] == calls, "not called while open"
         state = await h.app.services.store.get_flow(third.chat_id)

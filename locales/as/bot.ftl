@@ -1,5 +1,5 @@
 ## Assamese (অসমীয়া) — translated from the English reference locale. Every locale has exactly these keys.
-## Reviewed by a native speaker: no — first draft, awaiting review
+## Reviewed by a native speaker: no — first draft, second reading done; a native speaker must sign it off before launch
 ## Messages are sent with Telegram's HTML parse mode: only <b>…</b> is used; variables arrive escaped.
 
 language-name = অসমীয়া
@@ -30,7 +30,7 @@ consent-notice =
     • এই সন্মতিৰ ৰেকৰ্ড: প্ৰমাণ হিচাপে { $consentDays } দিন।
 
     <b>মন কৰিব</b>
-    আপোনাৰ মেছেজবোৰ Telegram-ৰ জৰিয়তে এই বটলৈ আহে; বটৰ চেট এণ্ড-টু-এণ্ড এনক্ৰিপ্টেড নহয়। আধাৰ নম্বৰ আৰু অ'টিপি থকা মেছেজ বটে লগে লগে মচি পেলায়।
+    আপোনাৰ মেছেজবোৰ Telegram-ৰ জৰিয়তে এই বটলৈ আহে; বটৰ চেট সম্পূৰ্ণ গোপন নহয় (এণ্ড-টু-এণ্ড এনক্ৰিপ্টেড নহয়)। আধাৰ নম্বৰ আৰু অ'টিপি থকা মেছেজ বটে লগে লগে মচি পেলায়।
 
     <b>আপোনাৰ অধিকাৰ</b>
     আপুনি এতিয়া "মান্তি নহয়" বুলি ক'ব পাৰে, বা পিছত /forget পঠিয়াই সন্মতি উঠাই ল'ব পাৰে: তেতিয়া আমি পৰীক্ষা বন্ধ কৰিম আৰু আপোনাৰ তথ্য মচি পেলাম। অভিযোগ: { $grievance }। আপুনি ভাৰতৰ ডেটা সুৰক্ষা ব'ৰ্ডতো (Data Protection Board of India) অভিযোগ দিব পাৰে।
@@ -118,8 +118,8 @@ result-not-seeded = ❌ চৰকাৰী আঁচনিৰ টকাৰ (DBT)
 result-not-seeded-next = কি কৰিব: আপোনাৰ বেংকৰ শাখালৈ গৈ NPCI ছিডিং সন্মতি ফৰ্ম পূৰণ কৰক, বা NPCI-ৰ BASE ৱেবছাইট ব্যৱহাৰ কৰক।
 result-other-meaning = এই স্থিতিৰ অৰ্থ কি, জানিবলৈ অনুগ্ৰহ কৰি আপোনাৰ বেংকৰ সৈতে যোগাযোগ কৰক।
 result-source = উৎস: UIDAI-ৰ জৰিয়তে NPCI-ৰ আধাৰ মেপাৰ।
-result-status-active = সক্ৰিয়
-result-status-inactive = নিষ্ক্ৰিয়
+result-status-active = সক্ৰিয় (Active)
+result-status-inactive = নিষ্ক্ৰিয় (Inactive)
 sandbox-banner = 🧪 পৰীক্ষামূলক (SANDBOX) — সঁচা তথ্য নহয়।
 check-again-button = 🔎 আন নম্বৰ পৰীক্ষা কৰক
 start-again-button = 🔎 আকৌ আৰম্ভ কৰক
@@ -138,7 +138,11 @@ error-paused-otp = আধাৰ সেৱা এতিয়া উপলব্�
 error-generic = কিবা এটা ভুল হ'ল। আকৌ আৰম্ভ কৰিবলৈ অনুগ্ৰহ কৰি /start পঠিয়াওক।
 
 ## Limits and state
-daily-cap-reached = আপোনাৰ সুৰক্ষাৰ বাবে এদিনত কেৱল { $limit }টা অ'টিপি পঠিয়াব পাৰি। অনুগ্ৰহ কৰি { $time }-ৰ পিছত আকৌ চেষ্টা কৰক।
+daily-cap-reached =
+    { $limit ->
+        [one] আপোনাৰ সুৰক্ষাৰ বাবে এদিনত কেৱল { $limit }টা অ'টিপি পঠিয়াব পাৰি। অনুগ্ৰহ কৰি { $time }-ৰ পিছত আকৌ চেষ্টা কৰক।
+       *[other] আপোনাৰ সুৰক্ষাৰ বাবে এদিনত কেৱল { $limit }টা অ'টিপি পঠিয়াব পাৰি। অনুগ্ৰহ কৰি { $time }-ৰ পিছত আকৌ চেষ্টা কৰক।
+    }
 number-lost = বটটো পুনৰ আৰম্ভ হ'ল আৰু আপোনাৰ আধাৰ নম্বৰ ৰখা নহ'ল (আমি কেতিয়াও সেয়া জমা নাৰাখোঁ)। অনুগ্ৰহ কৰি আকৌ লিখক।
 check-expired = বহু সময় ধৰি কোনো উত্তৰ নোপোৱাৰ বাবে এই পৰীক্ষাৰ ম্যাদ উকলি গ'ল। অনুগ্ৰহ কৰি আকৌ আৰম্ভ কৰক।
 stale-button = এই পদক্ষেপটো পাৰ হৈ গ'ল।
@@ -201,8 +205,8 @@ help-admin =
     /agents — সকলো এজেণ্ট, আৰু আজি তেওঁলোকৰ পৰীক্ষা
     /revoke এজেণ্ট-নম্বৰ — কোনো এজেণ্টক আঁতৰাওক
     /history এজেণ্ট-নম্বৰ — কোনো এজেণ্টৰ শেষৰ 20টা পৰীক্ষা
-    /stats — আজিৰ আৰু যোৱা 7 দিনৰ পৰীক্ষা (আন দিনৰ বাবে: /stats 2026-01-01 2026-01-31)
-    /export 2026-01-01 2026-01-31 — সেই দিনবোৰৰ পৰীক্ষাৰ ৰেকৰ্ড CSV ফাইলত
+    /stats — আজিৰ আৰু যোৱা 7 দিনৰ পৰীক্ষা (আন দিনৰ বাবে: /stats প্ৰথম-তাৰিখ শেষ-তাৰিখ)
+    /export প্ৰথম-তাৰিখ শেষ-তাৰিখ — সেই দিনবোৰৰ পৰীক্ষাৰ ৰেকৰ্ড CSV ফাইলত
 refused-admin = দুঃখিত, এই কমাণ্ড কেৱল এই বটৰ পৰিচালকৰ বাবে।
 refused-agent = দুঃখিত, এই কমাণ্ড কেৱল এই বটত পঞ্জীয়নভুক্ত এজেণ্টৰ বাবে।
 invite-created =
@@ -234,7 +238,11 @@ assist-attest-button = ✅ গ্ৰাহকে শুনিলে, মান�
 assist-declined-button = ❌ গ্ৰাহক মান্তি নহয়
 assist-next-button = ➡️ পৰৱৰ্তী গ্ৰাহক
 assist-not-agent = আপুনি আৰু এই বটৰ এজেণ্ট নহয়। নিজৰ নম্বৰ পৰীক্ষা কৰিবলৈ /start পঠিয়াওক।
-agent-cap-reached = আজি আপুনি গ্ৰাহকৰ বাবে { $limit }টা পৰীক্ষা কৰিলে, এজন এজেণ্টে এদিনত ইয়াতকৈ বেছি কৰিব নোৱাৰে। { $time }ৰ পিছত আকৌ কৰিব পাৰিব।
+agent-cap-reached =
+    { $limit ->
+        [one] আজি আপুনি গ্ৰাহকৰ বাবে { $limit }টা পৰীক্ষা কৰিলে, এজন এজেণ্টে এদিনত ইয়াতকৈ বেছি কৰিব নোৱাৰে। { $time }ৰ পিছত আকৌ কৰিব পাৰিব।
+       *[other] আজি আপুনি গ্ৰাহকৰ বাবে { $limit }টা পৰীক্ষা কৰিলে, এজন এজেণ্টে এদিনত ইয়াতকৈ বেছি কৰিব নোৱাৰে। { $time }ৰ পিছত আকৌ কৰিব পাৰিব।
+    }
 history-title =
     { $count ->
         [one] <b>{ $agent }-এ কৰা শেষৰ পৰীক্ষা</b>
@@ -246,8 +254,8 @@ history-no-number = নম্বৰ নাই
 history-no-bank = বেংক নাই
 check-outcome =
     { $outcome ->
-        [active] সক্ৰিয়
-        [inactive] নিষ্ক্ৰিয়
+        [active] সক্ৰিয় (Active)
+        [inactive] নিষ্ক্ৰিয় (Inactive)
         [not_seeded] কোনো বেংকৰ লগত সংযোগ নাই
         [other] আন স্থিতি
         [declined] সন্মতি নিদিলে

@@ -1,5 +1,5 @@
 ## Bengali (বাংলা) — translated from the English reference locale. Every locale has exactly these keys.
-## Reviewed by a native speaker: no — first draft, awaiting review
+## Reviewed by a native speaker: no — first draft, second reading done; review wanted
 ## Messages are sent with Telegram's HTML parse mode: only <b>…</b> is used; variables arrive escaped.
 
 language-name = বাংলা
@@ -30,7 +30,7 @@ consent-notice =
     • এই সম্মতির রেকর্ড: প্রমাণ হিসেবে { $consentDays } দিন।
 
     <b>মনে রাখবেন</b>
-    আপনার মেসেজ Telegram-এর মাধ্যমে এই বটের কাছে আসে; বটের চ্যাট এন্ড-টু-এন্ড এনক্রিপ্টেড নয়। আধার নম্বর আর ওটিপি থাকা মেসেজ বট সঙ্গে সঙ্গে মুছে দেয়।
+    আপনার মেসেজ Telegram-এর মাধ্যমে এই বটের কাছে আসে; বটের চ্যাট পুরোপুরি গোপন নয় (এন্ড-টু-এন্ড এনক্রিপ্টেড নয়)। আধার নম্বর আর ওটিপি থাকা মেসেজ বট সঙ্গে সঙ্গে মুছে দেয়।
 
     <b>আপনার অধিকার</b>
     আপনি এখন "না" বলতে পারেন, অথবা পরে /forget পাঠিয়ে সম্মতি তুলে নিতে পারেন: তখন আমরা যাচাই বন্ধ করব আর আপনার তথ্য মুছে দেব। অভিযোগ জানাতে: { $grievance }। আপনি ভারতের ডেটা সুরক্ষা বোর্ডেও (Data Protection Board of India) অভিযোগ করতে পারেন।
@@ -118,8 +118,8 @@ result-not-seeded = ❌ সরকারি প্রকল্পের টাক
 result-not-seeded-next = কী করবেন: আপনার ব্যাঙ্কের শাখায় গিয়ে NPCI সিডিং সম্মতি ফর্ম পূরণ করুন, অথবা NPCI-এর BASE ওয়েবসাইট ব্যবহার করুন।
 result-other-meaning = এই অবস্থার মানে কী, তা জানতে অনুগ্রহ করে আপনার ব্যাঙ্কে যোগাযোগ করুন।
 result-source = সূত্র: NPCI-এর আধার ম্যাপার, UIDAI-এর মাধ্যমে।
-result-status-active = সক্রিয়
-result-status-inactive = নিষ্ক্রিয়
+result-status-active = সক্রিয় (Active)
+result-status-inactive = নিষ্ক্রিয় (Inactive)
 sandbox-banner = 🧪 পরীক্ষা (SANDBOX) — এটি আসল তথ্য নয়।
 check-again-button = 🔎 অন্য নম্বর যাচাই করুন
 start-again-button = 🔎 আবার শুরু করুন
@@ -138,7 +138,11 @@ error-paused-otp = আধার পরিষেবা এখন পাওয়�
 error-generic = কিছু একটা গোলমাল হয়েছে। আবার শুরু করতে অনুগ্রহ করে /start পাঠান।
 
 ## Limits and state
-daily-cap-reached = আপনার সুরক্ষার জন্য একদিনে শুধু { $limit }টি ওটিপি পাঠানো যায়। অনুগ্রহ করে { $time }-এর পরে আবার চেষ্টা করুন।
+daily-cap-reached =
+    { $limit ->
+        [one] আপনার সুরক্ষার জন্য একদিনে শুধু { $limit }টি ওটিপি পাঠানো যায়। অনুগ্রহ করে { $time }-এর পরে আবার চেষ্টা করুন।
+       *[other] আপনার সুরক্ষার জন্য একদিনে শুধু { $limit }টি ওটিপি পাঠানো যায়। অনুগ্রহ করে { $time }-এর পরে আবার চেষ্টা করুন।
+    }
 number-lost = বটটি আবার চালু হয়েছে, আর আপনার আধার নম্বর রাখা হয়নি (আমরা কখনও তা জমা রাখি না)। অনুগ্রহ করে আবার লিখুন।
 check-expired = অনেকক্ষণ কোনো উত্তর না আসায় এই যাচাইয়ের সময় শেষ হয়ে গেছে। অনুগ্রহ করে আবার শুরু করুন।
 stale-button = এই ধাপটি পেরিয়ে গেছে।
@@ -201,8 +205,8 @@ help-admin =
     /agents — সব এজেন্ট, আর আজ তাঁদের যাচাই
     /revoke এজেন্ট-নম্বর — কোনো এজেন্টকে সরান
     /history এজেন্ট-নম্বর — কোনো এজেন্টের শেষ 20টি যাচাই
-    /stats — আজকের ও গত 7 দিনের যাচাই (অন্য দিনের জন্য: /stats 2026-01-01 2026-01-31)
-    /export 2026-01-01 2026-01-31 — ওই দিনগুলোর যাচাই-রেকর্ড CSV ফাইলে
+    /stats — আজকের ও গত 7 দিনের যাচাই (অন্য দিনের জন্য: /stats প্রথম-তারিখ শেষ-তারিখ)
+    /export প্রথম-তারিখ শেষ-তারিখ — ওই দিনগুলোর যাচাই-রেকর্ড CSV ফাইলে
 refused-admin = দুঃখিত, এই কমান্ড শুধু এই বটের পরিচালকদের জন্য।
 refused-agent = দুঃখিত, এই কমান্ড শুধু এই বটের নথিভুক্ত এজেন্টদের জন্য।
 invite-created =
@@ -234,7 +238,11 @@ assist-attest-button = ✅ গ্রাহক শুনেছেন, রাজ�
 assist-declined-button = ❌ গ্রাহক রাজি নন
 assist-next-button = ➡️ পরের গ্রাহক
 assist-not-agent = আপনি আর এই বটের এজেন্ট নন। নিজের নম্বর যাচাই করতে /start পাঠান।
-agent-cap-reached = আজ আপনি গ্রাহকদের জন্য { $limit }টি যাচাই করেছেন, একজন এজেন্ট এক দিনে এর বেশি করতে পারেন না। { $time }-এর পরে আবার করতে পারবেন।
+agent-cap-reached =
+    { $limit ->
+        [one] আজ আপনি গ্রাহকদের জন্য { $limit }টি যাচাই করেছেন, একজন এজেন্ট এক দিনে এর বেশি করতে পারেন না। { $time }-এর পরে আবার করতে পারবেন।
+       *[other] আজ আপনি গ্রাহকদের জন্য { $limit }টি যাচাই করেছেন, একজন এজেন্ট এক দিনে এর বেশি করতে পারেন না। { $time }-এর পরে আবার করতে পারবেন।
+    }
 history-title =
     { $count ->
         [one] <b>{ $agent }-এর শেষ যাচাই</b>
@@ -246,8 +254,8 @@ history-no-number = নম্বর নেই
 history-no-bank = ব্যাঙ্ক নেই
 check-outcome =
     { $outcome ->
-        [active] সক্রিয়
-        [inactive] নিষ্ক্রিয়
+        [active] সক্রিয় (Active)
+        [inactive] নিষ্ক্রিয় (Inactive)
         [not_seeded] কোনো ব্যাঙ্কে যুক্ত নয়
         [other] অন্য অবস্থা
         [declined] সম্মতি দেননি

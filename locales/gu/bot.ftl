@@ -1,5 +1,5 @@
 ## Gujarati (ગુજરાતી) — translation of the reference locale (en). Every other locale has exactly these keys.
-## Reviewed by a native speaker: no — first draft, awaiting review
+## Reviewed by a native speaker: no — first draft, second reading done; review wanted
 ## Messages are sent with Telegram's HTML parse mode: only <b>…</b> is used; variables arrive escaped.
 
 language-name = ગુજરાતી
@@ -118,8 +118,8 @@ result-not-seeded = ❌ સરકારી યોજનાના પૈસા (�
 result-not-seeded-next = શું કરવું: તમારી બેંક શાખામાં જાઓ અને NPCI સીડિંગ સંમતિ ફોર્મ ભરો, અથવા NPCI ની BASE વેબસાઇટ વાપરો.
 result-other-meaning = આ સ્થિતિનો અર્થ જાણવા માટે કૃપા કરીને તમારી બેંકનો સંપર્ક કરો.
 result-source = માહિતીનો સ્રોત: NPCI નું આધાર મેપર, UIDAI મારફતે.
-result-status-active = સક્રિય
-result-status-inactive = નિષ્ક્રિય
+result-status-active = સક્રિય (Active)
+result-status-inactive = નિષ્ક્રિય (Inactive)
 sandbox-banner = 🧪 SANDBOX (ટેસ્ટ) — આ સાચી માહિતી નથી.
 check-again-button = 🔎 બીજો નંબર તપાસો
 start-again-button = 🔎 ફરીથી શરૂ કરો
@@ -138,7 +138,11 @@ error-paused-otp = આધાર સેવા હમણાં ઉપલબ્ધ 
 error-generic = કંઈક ગડબડ થઈ ગઈ. ફરીથી શરૂ કરવા માટે કૃપા કરીને /start મોકલો.
 
 ## Limits and state
-daily-cap-reached = તમારી સલામતી માટે એક દિવસમાં ફક્ત { $limit } ઓટીપી મોકલી શકાય છે. કૃપા કરીને { $time } પછી ફરી પ્રયાસ કરો.
+daily-cap-reached =
+    { $limit ->
+        [one] તમારી સલામતી માટે એક દિવસમાં ફક્ત { $limit } ઓટીપી મોકલી શકાય છે. કૃપા કરીને { $time } પછી ફરી પ્રયાસ કરો.
+       *[other] તમારી સલામતી માટે એક દિવસમાં ફક્ત { $limit } ઓટીપી મોકલી શકાય છે. કૃપા કરીને { $time } પછી ફરી પ્રયાસ કરો.
+    }
 number-lost = બોટ ફરી ચાલુ થયો અને તમારો આધાર નંબર રાખવામાં આવ્યો નથી (અમે તેને ક્યારેય રાખતા નથી). કૃપા કરીને તેને ફરીથી લખો.
 check-expired = ઘણી વાર સુધી કોઈ જવાબ ન આવ્યો, એટલે આ તપાસનો સમય પૂરો થઈ ગયો છે. કૃપા કરીને ફરીથી શરૂ કરો.
 stale-button = આ પગલું પૂરું થઈ ગયું.
@@ -201,8 +205,8 @@ help-admin =
     /agents — બધા એજન્ટ, અને આજની તેમની તપાસ
     /revoke એજન્ટ-નંબર — કોઈ એજન્ટને દૂર કરો
     /history એજન્ટ-નંબર — કોઈ એજન્ટની છેલ્લી 20 તપાસ
-    /stats — આજની અને છેલ્લા 7 દિવસની તપાસ (બીજા દિવસો માટે: /stats 2026-01-01 2026-01-31)
-    /export 2026-01-01 2026-01-31 — એ દિવસોનો તપાસ-રેકોર્ડ CSV ફાઇલમાં
+    /stats — આજની અને છેલ્લા 7 દિવસની તપાસ (બીજા દિવસો માટે: /stats પહેલી-તારીખ છેલ્લી-તારીખ)
+    /export પહેલી-તારીખ છેલ્લી-તારીખ — એ દિવસોનો તપાસ-રેકોર્ડ CSV ફાઇલમાં
 refused-admin = માફ કરશો, આ કમાન્ડ ફક્ત આ બોટના સંચાલકો માટે છે.
 refused-agent = માફ કરશો, આ કમાન્ડ ફક્ત આ બોટના નોંધાયેલા એજન્ટ માટે છે.
 invite-created =
@@ -234,7 +238,11 @@ assist-attest-button = ✅ ગ્રાહકે સાંભળ્યું, �
 assist-declined-button = ❌ ગ્રાહક સંમત નથી
 assist-next-button = ➡️ આગળના ગ્રાહક
 assist-not-agent = હવે તમે આ બોટના એજન્ટ નથી. તમારો પોતાનો નંબર તપાસવા /start મોકલો.
-agent-cap-reached = આજે તમે ગ્રાહકો માટે { $limit } તપાસ કરી છે, એક એજન્ટ એક દિવસમાં આથી વધુ કરી શકે નહીં. { $time } પછી તમે ફરી તપાસ કરી શકશો.
+agent-cap-reached =
+    { $limit ->
+        [one] આજે તમે ગ્રાહકો માટે { $limit } તપાસ કરી છે, એક એજન્ટ એક દિવસમાં આથી વધુ કરી શકે નહીં. { $time } પછી તમે ફરી તપાસ કરી શકશો.
+       *[other] આજે તમે ગ્રાહકો માટે { $limit } તપાસ કરી છે, એક એજન્ટ એક દિવસમાં આથી વધુ કરી શકે નહીં. { $time } પછી તમે ફરી તપાસ કરી શકશો.
+    }
 history-title =
     { $count ->
         [one] <b>{ $agent } ની છેલ્લી તપાસ</b>
@@ -246,8 +254,8 @@ history-no-number = નંબર નથી
 history-no-bank = બેંક નથી
 check-outcome =
     { $outcome ->
-        [active] સક્રિય
-        [inactive] નિષ્ક્રિય
+        [active] સક્રિય (Active)
+        [inactive] નિષ્ક્રિય (Inactive)
         [not_seeded] કોઈ બેંક સાથે જોડાયેલું નથી
         [other] બીજી સ્થિતિ
         [declined] સંમતિ આપી નહીં

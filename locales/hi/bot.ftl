@@ -1,5 +1,5 @@
 ## Hindi (हिन्दी) — translation of the reference locale (en). Every other locale has exactly these keys.
-## Reviewed by a native speaker: no — first draft, awaiting review
+## Reviewed by a native speaker: no — first draft, second reading done; review wanted
 ## Messages are sent with Telegram's HTML parse mode: only <b>…</b> is used; variables arrive escaped.
 
 language-name = हिन्दी
@@ -118,8 +118,8 @@ result-not-seeded = ❌ सरकारी योजनाओं का पै�
 result-not-seeded-next = क्या करें: अपनी बैंक शाखा में जाएँ और NPCI सीडिंग सहमति फ़ॉर्म भरें, या NPCI की BASE वेबसाइट का इस्तेमाल करें।
 result-other-meaning = इस स्थिति का मतलब जानने के लिए कृपया अपने बैंक से संपर्क करें।
 result-source = जानकारी का स्रोत: NPCI का आधार मैपर, UIDAI के ज़रिए।
-result-status-active = सक्रिय
-result-status-inactive = निष्क्रिय
+result-status-active = सक्रिय (Active)
+result-status-inactive = निष्क्रिय (Inactive)
 sandbox-banner = 🧪 SANDBOX (टेस्ट) — यह असली जानकारी नहीं है।
 check-again-button = 🔎 दूसरा नंबर जाँचें
 start-again-button = 🔎 फिर से शुरू करें
@@ -138,7 +138,11 @@ error-paused-otp = आधार सेवा अभी उपलब्ध नह
 error-generic = कुछ गड़बड़ हो गई। फिर से शुरू करने के लिए कृपया /start भेजें।
 
 ## Limits and state
-daily-cap-reached = आपकी सुरक्षा के लिए एक दिन में सिर्फ़ { $limit } ओटीपी भेजे जा सकते हैं। कृपया { $time } के बाद फिर से कोशिश करें।
+daily-cap-reached =
+    { $limit ->
+        [one] आपकी सुरक्षा के लिए एक दिन में सिर्फ़ { $limit } ओटीपी भेजा जा सकता है। कृपया { $time } के बाद फिर से कोशिश करें।
+       *[other] आपकी सुरक्षा के लिए एक दिन में सिर्फ़ { $limit } ओटीपी भेजे जा सकते हैं। कृपया { $time } के बाद फिर से कोशिश करें।
+    }
 number-lost = बॉट दोबारा चालू हुआ और आपका आधार नंबर नहीं रखा गया (हम इसे कभी नहीं रखते)। कृपया इसे फिर से लिखें।
 check-expired = काफ़ी देर तक कोई जवाब नहीं आया, इसलिए इस जाँच का समय खत्म हो गया है। कृपया फिर से शुरू करें।
 stale-button = यह कदम निकल चुका है।
@@ -201,8 +205,8 @@ help-admin =
     /agents — सभी एजेंट, और आज की उनकी जाँचें
     /revoke एजेंट-नंबर — किसी एजेंट को हटाएँ
     /history एजेंट-नंबर — किसी एजेंट की आखिरी 20 जाँचें
-    /stats — आज की और पिछले 7 दिन की जाँचें (दूसरे दिनों के लिए: /stats 2026-01-01 2026-01-31)
-    /export 2026-01-01 2026-01-31 — उन दिनों का जाँच-रिकॉर्ड CSV फ़ाइल में
+    /stats — आज की और पिछले 7 दिन की जाँचें (दूसरे दिनों के लिए: /stats पहली-तारीख आखिरी-तारीख)
+    /export पहली-तारीख आखिरी-तारीख — उन दिनों का जाँच-रिकॉर्ड CSV फ़ाइल में
 refused-admin = माफ़ कीजिए, यह कमांड सिर्फ़ इस बॉट के संचालकों के लिए है।
 refused-agent = माफ़ कीजिए, यह कमांड सिर्फ़ इस बॉट के पंजीकृत एजेंटों के लिए है।
 invite-created =
@@ -234,7 +238,11 @@ assist-attest-button = ✅ ग्राहक ने सुना, सहमत 
 assist-declined-button = ❌ ग्राहक सहमत नहीं
 assist-next-button = ➡️ अगला ग्राहक
 assist-not-agent = अब आप इस बॉट के एजेंट नहीं हैं। अपना नंबर जाँचने के लिए /start भेजें।
-agent-cap-reached = आज आप ग्राहकों के लिए { $limit } जाँचें कर चुके हैं, एक एजेंट एक दिन में इससे ज़्यादा नहीं कर सकता। { $time } के बाद आप फिर से जाँच कर सकते हैं।
+agent-cap-reached =
+    { $limit ->
+        [one] आज आप ग्राहकों के लिए { $limit } जाँच कर चुके हैं, एक एजेंट एक दिन में इससे ज़्यादा नहीं कर सकता। { $time } के बाद आप फिर से जाँच कर सकते हैं।
+       *[other] आज आप ग्राहकों के लिए { $limit } जाँचें कर चुके हैं, एक एजेंट एक दिन में इससे ज़्यादा नहीं कर सकता। { $time } के बाद आप फिर से जाँच कर सकते हैं।
+    }
 history-title =
     { $count ->
         [one] <b>{ $agent } की आखिरी जाँच</b>
@@ -246,8 +254,8 @@ history-no-number = नंबर नहीं
 history-no-bank = बैंक नहीं
 check-outcome =
     { $outcome ->
-        [active] सक्रिय
-        [inactive] निष्क्रिय
+        [active] सक्रिय (Active)
+        [inactive] निष्क्रिय (Inactive)
         [not_seeded] किसी बैंक से नहीं जुड़ा
         [other] दूसरी स्थिति
         [declined] सहमति नहीं दी

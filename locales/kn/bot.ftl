@@ -1,5 +1,5 @@
 ## Kannada (ಕನ್ನಡ) — translated from the English reference locale. Every locale has exactly these keys.
-## Reviewed by a native speaker: no — first draft, awaiting review
+## Reviewed by a native speaker: no — first draft, second reading done; a native speaker must sign it off before launch
 ## Messages are sent with Telegram's HTML parse mode: only <b>…</b> is used; variables arrive escaped.
 
 language-name = ಕನ್ನಡ
@@ -118,8 +118,8 @@ result-not-seeded = ❌ ಯೋಜನೆಗಳ ಹಣಕ್ಕಾಗಿ (DBT) ನ
 result-not-seeded-next = ಏನು ಮಾಡಬೇಕು: ನಿಮ್ಮ ಬ್ಯಾಂಕ್ ಶಾಖೆಗೆ ಹೋಗಿ NPCI ಸೀಡಿಂಗ್ ಒಪ್ಪಿಗೆ ಫಾರ್ಮ್ ತುಂಬಿ, ಅಥವಾ NPCI ಯ BASE ವೆಬ್‌ಸೈಟ್ ಬಳಸಿ.
 result-other-meaning = ಈ ಸ್ಥಿತಿಯ ಅರ್ಥ ತಿಳಿಯಲು ದಯವಿಟ್ಟು ನಿಮ್ಮ ಬ್ಯಾಂಕ್ ಅನ್ನು ಸಂಪರ್ಕಿಸಿ.
 result-source = ಮಾಹಿತಿ: NPCI ಆಧಾರ್ ಮ್ಯಾಪರ್, UIDAI ಮೂಲಕ.
-result-status-active = ಸಕ್ರಿಯ
-result-status-inactive = ನಿಷ್ಕ್ರಿಯ
+result-status-active = ಸಕ್ರಿಯ (Active)
+result-status-inactive = ನಿಷ್ಕ್ರಿಯ (Inactive)
 sandbox-banner = 🧪 SANDBOX (ಪರೀಕ್ಷೆ) — ಇದು ನಿಜವಾದ ಮಾಹಿತಿ ಅಲ್ಲ.
 check-again-button = 🔎 ಬೇರೆ ಸಂಖ್ಯೆ ನೋಡಿ
 start-again-button = 🔎 ಮತ್ತೆ ಶುರು ಮಾಡಿ
@@ -138,7 +138,11 @@ error-paused-otp = ಆಧಾರ್ ಸೇವೆ ಈಗ ಲಭ್ಯವಿಲ್�
 error-generic = ಏನೋ ತಪ್ಪಾಗಿದೆ. ಮತ್ತೆ ಶುರು ಮಾಡಲು ದಯವಿಟ್ಟು /start ಕಳುಹಿಸಿ.
 
 ## Limits and state
-daily-cap-reached = ನಿಮ್ಮ ಸುರಕ್ಷತೆಗಾಗಿ, ಒಂದು ದಿನದಲ್ಲಿ { $limit } ಒಟಿಪಿಗಳನ್ನು ಮಾತ್ರ ಕಳುಹಿಸಬಹುದು. ದಯವಿಟ್ಟು { $time } ನಂತರ ಮತ್ತೆ ಪ್ರಯತ್ನಿಸಿ.
+daily-cap-reached =
+    { $limit ->
+        [one] ನಿಮ್ಮ ಸುರಕ್ಷತೆಗಾಗಿ, ಒಂದು ದಿನದಲ್ಲಿ { $limit } ಒಟಿಪಿಯನ್ನು ಮಾತ್ರ ಕಳುಹಿಸಬಹುದು. ದಯವಿಟ್ಟು { $time } ನಂತರ ಮತ್ತೆ ಪ್ರಯತ್ನಿಸಿ.
+       *[other] ನಿಮ್ಮ ಸುರಕ್ಷತೆಗಾಗಿ, ಒಂದು ದಿನದಲ್ಲಿ { $limit } ಒಟಿಪಿಗಳನ್ನು ಮಾತ್ರ ಕಳುಹಿಸಬಹುದು. ದಯವಿಟ್ಟು { $time } ನಂತರ ಮತ್ತೆ ಪ್ರಯತ್ನಿಸಿ.
+    }
 number-lost = ಬಾಟ್ ಮತ್ತೆ ಶುರುವಾಗಿದ್ದರಿಂದ ನಿಮ್ಮ ಆಧಾರ್ ಸಂಖ್ಯೆ ನಮ್ಮ ಬಳಿ ಇಲ್ಲ (ನಾವು ಅದನ್ನು ಎಂದಿಗೂ ಉಳಿಸುವುದಿಲ್ಲ). ದಯವಿಟ್ಟು ಮತ್ತೆ ಟೈಪ್ ಮಾಡಿ.
 check-expired = ಸ್ವಲ್ಪ ಸಮಯ ನಿಮ್ಮಿಂದ ಉತ್ತರ ಬರದ ಕಾರಣ ಈ ಪರಿಶೀಲನೆಯ ಅವಧಿ ಮುಗಿದಿದೆ. ದಯವಿಟ್ಟು ಮತ್ತೆ ಶುರು ಮಾಡಿ.
 stale-button = ಈ ಹಂತ ಈಗಾಗಲೇ ಮುಗಿದಿದೆ.
@@ -201,8 +205,8 @@ help-admin =
     /agents — ಎಲ್ಲ ಏಜೆಂಟರು, ಮತ್ತು ಇಂದಿನ ಅವರ ಪರಿಶೀಲನೆಗಳು
     /revoke ಏಜೆಂಟ್-ಸಂಖ್ಯೆ — ಒಬ್ಬ ಏಜೆಂಟರನ್ನು ತೆಗೆದುಹಾಕಿ
     /history ಏಜೆಂಟ್-ಸಂಖ್ಯೆ — ಒಬ್ಬ ಏಜೆಂಟರ ಕೊನೆಯ 20 ಪರಿಶೀಲನೆಗಳು
-    /stats — ಇಂದಿನ ಮತ್ತು ಕಳೆದ 7 ದಿನಗಳ ಪರಿಶೀಲನೆಗಳು (ಬೇರೆ ದಿನಗಳಿಗೆ: /stats 2026-01-01 2026-01-31)
-    /export 2026-01-01 2026-01-31 — ಆ ದಿನಗಳ ಪರಿಶೀಲನಾ ದಾಖಲೆ CSV ಫೈಲ್ ಆಗಿ
+    /stats — ಇಂದಿನ ಮತ್ತು ಕಳೆದ 7 ದಿನಗಳ ಪರಿಶೀಲನೆಗಳು (ಬೇರೆ ದಿನಗಳಿಗೆ: /stats ಮೊದಲ-ದಿನಾಂಕ ಕೊನೆಯ-ದಿನಾಂಕ)
+    /export ಮೊದಲ-ದಿನಾಂಕ ಕೊನೆಯ-ದಿನಾಂಕ — ಆ ದಿನಗಳ ಪರಿಶೀಲನಾ ದಾಖಲೆ CSV ಫೈಲ್ ಆಗಿ
 refused-admin = ಕ್ಷಮಿಸಿ, ಈ ಕಮಾಂಡ್ ಈ ಬಾಟ್‌ನ ನಿರ್ವಾಹಕರಿಗೆ ಮಾತ್ರ.
 refused-agent = ಕ್ಷಮಿಸಿ, ಈ ಕಮಾಂಡ್ ಈ ಬಾಟ್‌ನಲ್ಲಿ ನೋಂದಾಯಿತ ಏಜೆಂಟರಿಗೆ ಮಾತ್ರ.
 invite-created =
@@ -234,7 +238,11 @@ assist-attest-button = ✅ ಗ್ರಾಹಕರು ಕೇಳಿದರು, ಒ�
 assist-declined-button = ❌ ಗ್ರಾಹಕರು ಒಪ್ಪಲಿಲ್ಲ
 assist-next-button = ➡️ ಮುಂದಿನ ಗ್ರಾಹಕರು
 assist-not-agent = ನೀವು ಇನ್ನು ಈ ಬಾಟ್‌ನ ಏಜೆಂಟ್ ಅಲ್ಲ. ನಿಮ್ಮ ಸ್ವಂತ ಸಂಖ್ಯೆ ಪರಿಶೀಲಿಸಲು /start ಕಳುಹಿಸಿ.
-agent-cap-reached = ಇಂದು ನೀವು ಗ್ರಾಹಕರಿಗಾಗಿ { $limit } ಪರಿಶೀಲನೆಗಳನ್ನು ಮಾಡಿದ್ದೀರಿ, ಒಬ್ಬ ಏಜೆಂಟ್ ಒಂದು ದಿನದಲ್ಲಿ ಇದಕ್ಕಿಂತ ಹೆಚ್ಚು ಮಾಡಲು ಆಗುವುದಿಲ್ಲ. { $time } ನಂತರ ಮತ್ತೆ ಮಾಡಬಹುದು.
+agent-cap-reached =
+    { $limit ->
+        [one] ಇಂದು ನೀವು ಗ್ರಾಹಕರಿಗಾಗಿ { $limit } ಪರಿಶೀಲನೆಯನ್ನು ಮಾಡಿದ್ದೀರಿ, ಒಬ್ಬ ಏಜೆಂಟ್ ಒಂದು ದಿನದಲ್ಲಿ ಇದಕ್ಕಿಂತ ಹೆಚ್ಚು ಮಾಡಲು ಆಗುವುದಿಲ್ಲ. { $time } ನಂತರ ಮತ್ತೆ ಮಾಡಬಹುದು.
+       *[other] ಇಂದು ನೀವು ಗ್ರಾಹಕರಿಗಾಗಿ { $limit } ಪರಿಶೀಲನೆಗಳನ್ನು ಮಾಡಿದ್ದೀರಿ, ಒಬ್ಬ ಏಜೆಂಟ್ ಒಂದು ದಿನದಲ್ಲಿ ಇದಕ್ಕಿಂತ ಹೆಚ್ಚು ಮಾಡಲು ಆಗುವುದಿಲ್ಲ. { $time } ನಂತರ ಮತ್ತೆ ಮಾಡಬಹುದು.
+    }
 history-title =
     { $count ->
         [one] <b>{ $agent } ಮಾಡಿದ ಕೊನೆಯ ಪರಿಶೀಲನೆ</b>
@@ -246,8 +254,8 @@ history-no-number = ಸಂಖ್ಯೆ ಇಲ್ಲ
 history-no-bank = ಬ್ಯಾಂಕ್ ಇಲ್ಲ
 check-outcome =
     { $outcome ->
-        [active] ಸಕ್ರಿಯ
-        [inactive] ನಿಷ್ಕ್ರಿಯ
+        [active] ಸಕ್ರಿಯ (Active)
+        [inactive] ನಿಷ್ಕ್ರಿಯ (Inactive)
         [not_seeded] ಯಾವ ಬ್ಯಾಂಕ್‌ಗೂ ಜೋಡಣೆಯಾಗಿಲ್ಲ
         [other] ಬೇರೆ ಸ್ಥಿತಿ
         [declined] ಒಪ್ಪಿಗೆ ನೀಡಲಿಲ್ಲ

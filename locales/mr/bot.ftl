@@ -1,5 +1,5 @@
 ## Marathi (मराठी) — translation of the reference locale (en). Every other locale has exactly these keys.
-## Reviewed by a native speaker: no — first draft, awaiting review
+## Reviewed by a native speaker: no — first draft, second reading done; review wanted
 ## Messages are sent with Telegram's HTML parse mode: only <b>…</b> is used; variables arrive escaped.
 
 language-name = मराठी
@@ -118,8 +118,8 @@ result-not-seeded = ❌ सरकारी योजनांचे पैसे
 result-not-seeded-next = काय करावे: तुमच्या बँक शाखेत जा आणि NPCI सीडिंग संमती फॉर्म भरा, किंवा NPCI ची BASE वेबसाइट वापरा.
 result-other-meaning = या स्थितीचा अर्थ जाणून घेण्यासाठी कृपया तुमच्या बँकेशी संपर्क साधा.
 result-source = माहितीचा स्रोत: NPCI चा आधार मॅपर, UIDAI मार्फत.
-result-status-active = सक्रिय
-result-status-inactive = निष्क्रिय
+result-status-active = सक्रिय (Active)
+result-status-inactive = निष्क्रिय (Inactive)
 sandbox-banner = 🧪 SANDBOX (चाचणी) — ही खरी माहिती नाही.
 check-again-button = 🔎 दुसरा क्रमांक तपासा
 start-again-button = 🔎 पुन्हा सुरू करा
@@ -138,7 +138,11 @@ error-paused-otp = आधार सेवा आत्ता उपलब्ध 
 error-generic = काहीतरी चूक झाली. पुन्हा सुरू करण्यासाठी कृपया /start पाठवा.
 
 ## Limits and state
-daily-cap-reached = तुमच्या सुरक्षिततेसाठी एका दिवसात फक्त { $limit } ओटीपी पाठवता येतात. कृपया { $time } नंतर पुन्हा प्रयत्न करा.
+daily-cap-reached =
+    { $limit ->
+        [one] तुमच्या सुरक्षिततेसाठी एका दिवसात फक्त { $limit } ओटीपी पाठवता येतो. कृपया { $time } नंतर पुन्हा प्रयत्न करा.
+       *[other] तुमच्या सुरक्षिततेसाठी एका दिवसात फक्त { $limit } ओटीपी पाठवता येतात. कृपया { $time } नंतर पुन्हा प्रयत्न करा.
+    }
 number-lost = बॉट पुन्हा सुरू झाला आणि तुमचा आधार क्रमांक ठेवला गेला नाही (आम्ही तो कधीच ठेवत नाही). कृपया तो पुन्हा लिहा.
 check-expired = बराच वेळ उत्तर न आल्यामुळे या तपासणीची वेळ संपली आहे. कृपया पुन्हा सुरू करा.
 stale-button = ही पायरी संपली आहे.
@@ -201,8 +205,8 @@ help-admin =
     /agents — सर्व एजंट, आणि आजच्या त्यांच्या तपासण्या
     /revoke एजंट-क्रमांक — एखाद्या एजंटला काढा
     /history एजंट-क्रमांक — एखाद्या एजंटच्या शेवटच्या 20 तपासण्या
-    /stats — आजच्या आणि मागील 7 दिवसांच्या तपासण्या (इतर दिवसांसाठी: /stats 2026-01-01 2026-01-31)
-    /export 2026-01-01 2026-01-31 — त्या दिवसांची तपासणी-नोंद CSV फाइलमध्ये
+    /stats — आजच्या आणि मागील 7 दिवसांच्या तपासण्या (इतर दिवसांसाठी: /stats पहिली-तारीख शेवटची-तारीख)
+    /export पहिली-तारीख शेवटची-तारीख — त्या दिवसांची तपासणी-नोंद CSV फाइलमध्ये
 refused-admin = माफ करा, ही आज्ञा फक्त या बॉटच्या चालकांसाठी आहे.
 refused-agent = माफ करा, ही आज्ञा फक्त या बॉटच्या नोंदणीकृत एजंटसाठी आहे.
 invite-created =
@@ -234,7 +238,11 @@ assist-attest-button = ✅ ग्राहकाने ऐकले, सहम�
 assist-declined-button = ❌ ग्राहक सहमत नाहीत
 assist-next-button = ➡️ पुढचा ग्राहक
 assist-not-agent = तुम्ही आता या बॉटचे एजंट नाही. तुमचा स्वतःचा क्रमांक तपासण्यासाठी /start पाठवा.
-agent-cap-reached = आज तुम्ही ग्राहकांसाठी { $limit } तपासण्या केल्या आहेत, एक एजंट एका दिवसात यापेक्षा जास्त करू शकत नाही. { $time } नंतर तुम्ही पुन्हा तपासण्या करू शकता.
+agent-cap-reached =
+    { $limit ->
+        [one] आज तुम्ही ग्राहकांसाठी { $limit } तपासणी केली आहे, एक एजंट एका दिवसात यापेक्षा जास्त करू शकत नाही. { $time } नंतर तुम्ही पुन्हा तपासण्या करू शकता.
+       *[other] आज तुम्ही ग्राहकांसाठी { $limit } तपासण्या केल्या आहेत, एक एजंट एका दिवसात यापेक्षा जास्त करू शकत नाही. { $time } नंतर तुम्ही पुन्हा तपासण्या करू शकता.
+    }
 history-title =
     { $count ->
         [one] <b>{ $agent } यांची शेवटची तपासणी</b>
@@ -246,8 +254,8 @@ history-no-number = क्रमांक नाही
 history-no-bank = बँक नाही
 check-outcome =
     { $outcome ->
-        [active] सक्रिय
-        [inactive] निष्क्रिय
+        [active] सक्रिय (Active)
+        [inactive] निष्क्रिय (Inactive)
         [not_seeded] कोणत्याही बँकेशी जोडलेले नाही
         [other] इतर स्थिती
         [declined] संमती दिली नाही

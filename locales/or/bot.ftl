@@ -1,5 +1,5 @@
 ## Odia (ଓଡ଼ିଆ) — translated from the English reference locale. Every locale has exactly these keys.
-## Reviewed by a native speaker: no — first draft, awaiting review
+## Reviewed by a native speaker: no — first draft, second reading done; a native speaker must sign it off before launch
 ## Messages are sent with Telegram's HTML parse mode: only <b>…</b> is used; variables arrive escaped.
 
 language-name = ଓଡ଼ିଆ
@@ -30,7 +30,7 @@ consent-notice =
     • ଏହି ସମ୍ମତିର ରେକର୍ଡ: ପ୍ରମାଣ ଭାବେ { $consentDays } ଦିନ।
 
     <b>ଧ୍ୟାନ ଦିଅନ୍ତୁ</b>
-    ଆପଣଙ୍କ ମେସେଜ Telegram ମାଧ୍ୟମରେ ଏହି ବଟ୍ ପାଖକୁ ଆସେ; ବଟ୍ ସହ ଚାଟ ଏଣ୍ଡ-ଟୁ-ଏଣ୍ଡ ଏନକ୍ରିପ୍ଟେଡ ନୁହେଁ। ଆଧାର ନମ୍ବର ଓ ଓଟିପି ଥିବା ମେସେଜ ବଟ୍ ତୁରନ୍ତ ଡିଲିଟ କରିଦିଏ।
+    ଆପଣଙ୍କ ମେସେଜ Telegram ମାଧ୍ୟମରେ ଏହି ବଟ୍ ପାଖକୁ ଆସେ; ବଟ୍ ସହ ଚାଟ ପୂରା ଗୋପନ ନୁହେଁ (ଏଣ୍ଡ-ଟୁ-ଏଣ୍ଡ ଏନକ୍ରିପ୍ଟେଡ ନୁହେଁ)। ଆଧାର ନମ୍ବର ଓ ଓଟିପି ଥିବା ମେସେଜ ବଟ୍ ତୁରନ୍ତ ଡିଲିଟ କରିଦିଏ।
 
     <b>ଆପଣଙ୍କ ଅଧିକାର</b>
     ଆପଣ ଏବେ "ନାହିଁ" କହିପାରିବେ, କିମ୍ବା ପରେ /forget ପଠାଇ ସମ୍ମତି ଫେରାଇ ନେଇପାରିବେ: ତେବେ ଆମେ ଯାଞ୍ଚ ବନ୍ଦ କରିବୁ ଏବଂ ଆପଣଙ୍କ ତଥ୍ୟ ଡିଲିଟ କରିଦେବୁ। ଅଭିଯୋଗ: { $grievance }। ଆପଣ ଭାରତର ଡାଟା ସୁରକ୍ଷା ବୋର୍ଡ (Data Protection Board of India) ପାଖରେ ମଧ୍ୟ ଅଭିଯୋଗ କରିପାରିବେ।
@@ -118,8 +118,8 @@ result-not-seeded = ❌ ସରକାରୀ ଯୋଜନାର ଟଙ୍କା (D
 result-not-seeded-next = କ'ଣ କରିବେ: ଆପଣଙ୍କ ବ୍ୟାଙ୍କ ଶାଖାକୁ ଯାଇ NPCI ସିଡିଂ ସମ୍ମତି ଫର୍ମ ପୂରଣ କରନ୍ତୁ, କିମ୍ବା NPCIର BASE ୱେବସାଇଟ ବ୍ୟବହାର କରନ୍ତୁ।
 result-other-meaning = ଏହି ସ୍ଥିତିର ଅର୍ଥ କ'ଣ, ଜାଣିବା ପାଇଁ ଦୟାକରି ଆପଣଙ୍କ ବ୍ୟାଙ୍କ ସହ ଯୋଗାଯୋଗ କରନ୍ତୁ।
 result-source = ସୂତ୍ର: UIDAI ମାଧ୍ୟମରେ NPCIର ଆଧାର ମ୍ୟାପର।
-result-status-active = ସକ୍ରିୟ
-result-status-inactive = ନିଷ୍କ୍ରିୟ
+result-status-active = ସକ୍ରିୟ (Active)
+result-status-inactive = ନିଷ୍କ୍ରିୟ (Inactive)
 sandbox-banner = 🧪 ପରୀକ୍ଷାମୂଳକ (SANDBOX) — ଏହା ପ୍ରକୃତ ତଥ୍ୟ ନୁହେଁ।
 check-again-button = 🔎 ଅନ୍ୟ ନମ୍ବର ଯାଞ୍ଚ କରନ୍ତୁ
 start-again-button = 🔎 ପୁଣି ଆରମ୍ଭ କରନ୍ତୁ
@@ -138,7 +138,11 @@ error-paused-otp = ଆଧାର ସେବା ଏବେ ଉପଲବ୍ଧ ନା
 error-generic = କିଛି ଗୋଟିଏ ଭୁଲ ହୋଇଗଲା। ପୁଣି ଆରମ୍ଭ କରିବା ପାଇଁ ଦୟାକରି /start ପଠାନ୍ତୁ।
 
 ## Limits and state
-daily-cap-reached = ଆପଣଙ୍କ ସୁରକ୍ଷା ପାଇଁ ଦିନକୁ କେବଳ { $limit }ଟି ଓଟିପି ପଠାଯାଇପାରିବ। ଦୟାକରି { $time } ପରେ ପୁଣି ଚେଷ୍ଟା କରନ୍ତୁ।
+daily-cap-reached =
+    { $limit ->
+        [one] ଆପଣଙ୍କ ସୁରକ୍ଷା ପାଇଁ ଦିନକୁ କେବଳ { $limit }ଟି ଓଟିପି ପଠାଯାଇପାରିବ। ଦୟାକରି { $time } ପରେ ପୁଣି ଚେଷ୍ଟା କରନ୍ତୁ।
+       *[other] ଆପଣଙ୍କ ସୁରକ୍ଷା ପାଇଁ ଦିନକୁ କେବଳ { $limit }ଟି ଓଟିପି ପଠାଯାଇପାରିବ। ଦୟାକରି { $time } ପରେ ପୁଣି ଚେଷ୍ଟା କରନ୍ତୁ।
+    }
 number-lost = ବଟ୍ ପୁଣି ଚାଲୁ ହେଲା ଏବଂ ଆପଣଙ୍କ ଆଧାର ନମ୍ବର ରଖାଯାଇନାହିଁ (ଆମେ ତାହା କେବେ ବି ସାଇତି ରଖୁନାହୁଁ)। ଦୟାକରି ପୁଣି ଲେଖନ୍ତୁ।
 check-expired = ଅନେକ ସମୟ ଧରି କୌଣସି ଉତ୍ତର ନ ମିଳିବାରୁ ଏହି ଯାଞ୍ଚର ମିଆଦ ଶେଷ ହୋଇଗଲା। ଦୟାକରି ପୁଣି ଆରମ୍ଭ କରନ୍ତୁ।
 stale-button = ଏହି ପଦକ୍ଷେପ ସରିଯାଇଛି।
@@ -201,8 +205,8 @@ help-admin =
     /agents — ସମସ୍ତ ଏଜେଣ୍ଟ, ଓ ଆଜି ସେମାନଙ୍କ ଯାଞ୍ଚ
     /revoke ଏଜେଣ୍ଟ-ନମ୍ବର — ଜଣେ ଏଜେଣ୍ଟଙ୍କୁ ହଟାନ୍ତୁ
     /history ଏଜେଣ୍ଟ-ନମ୍ବର — ଜଣେ ଏଜେଣ୍ଟଙ୍କ ଶେଷ 20ଟି ଯାଞ୍ଚ
-    /stats — ଆଜିର ଓ ଗତ 7 ଦିନର ଯାଞ୍ଚ (ଅନ୍ୟ ଦିନ ପାଇଁ: /stats 2026-01-01 2026-01-31)
-    /export 2026-01-01 2026-01-31 — ସେହି ଦିନଗୁଡ଼ିକର ଯାଞ୍ଚ-ରେକର୍ଡ CSV ଫାଇଲରେ
+    /stats — ଆଜିର ଓ ଗତ 7 ଦିନର ଯାଞ୍ଚ (ଅନ୍ୟ ଦିନ ପାଇଁ: /stats ପ୍ରଥମ-ତାରିଖ ଶେଷ-ତାରିଖ)
+    /export ପ୍ରଥମ-ତାରିଖ ଶେଷ-ତାରିଖ — ସେହି ଦିନଗୁଡ଼ିକର ଯାଞ୍ଚ-ରେକର୍ଡ CSV ଫାଇଲରେ
 refused-admin = ଦୁଃଖିତ, ଏହି କମାଣ୍ଡ କେବଳ ଏହି ବଟର ପରିଚାଳକଙ୍କ ପାଇଁ।
 refused-agent = ଦୁଃଖିତ, ଏହି କମାଣ୍ଡ କେବଳ ଏହି ବଟରେ ପଞ୍ଜୀକୃତ ଏଜେଣ୍ଟଙ୍କ ପାଇଁ।
 invite-created =
@@ -234,7 +238,11 @@ assist-attest-button = ✅ ଗ୍ରାହକ ଶୁଣିଲେ, ରାଜି
 assist-declined-button = ❌ ଗ୍ରାହକ ରାଜି ନୁହଁନ୍ତି
 assist-next-button = ➡️ ପରବର୍ତ୍ତୀ ଗ୍ରାହକ
 assist-not-agent = ଆପଣ ଆଉ ଏହି ବଟର ଏଜେଣ୍ଟ ନୁହଁନ୍ତି। ନିଜ ନମ୍ବର ଯାଞ୍ଚ କରିବାକୁ /start ପଠାନ୍ତୁ।
-agent-cap-reached = ଆଜି ଆପଣ ଗ୍ରାହକଙ୍କ ପାଇଁ { $limit }ଟି ଯାଞ୍ଚ କରିସାରିଛନ୍ତି, ଜଣେ ଏଜେଣ୍ଟ ଦିନକୁ ଏହାଠାରୁ ଅଧିକ କରିପାରିବେ ନାହିଁ। { $time } ପରେ ପୁଣି କରିପାରିବେ।
+agent-cap-reached =
+    { $limit ->
+        [one] ଆଜି ଆପଣ ଗ୍ରାହକଙ୍କ ପାଇଁ { $limit }ଟି ଯାଞ୍ଚ କରିସାରିଛନ୍ତି, ଜଣେ ଏଜେଣ୍ଟ ଦିନକୁ ଏହାଠାରୁ ଅଧିକ କରିପାରିବେ ନାହିଁ। { $time } ପରେ ପୁଣି କରିପାରିବେ।
+       *[other] ଆଜି ଆପଣ ଗ୍ରାହକଙ୍କ ପାଇଁ { $limit }ଟି ଯାଞ୍ଚ କରିସାରିଛନ୍ତି, ଜଣେ ଏଜେଣ୍ଟ ଦିନକୁ ଏହାଠାରୁ ଅଧିକ କରିପାରିବେ ନାହିଁ। { $time } ପରେ ପୁଣି କରିପାରିବେ।
+    }
 history-title =
     { $count ->
         [one] <b>{ $agent }ଙ୍କ ଶେଷ ଯାଞ୍ଚ</b>
@@ -246,8 +254,8 @@ history-no-number = ନମ୍ବର ନାହିଁ
 history-no-bank = ବ୍ୟାଙ୍କ ନାହିଁ
 check-outcome =
     { $outcome ->
-        [active] ସକ୍ରିୟ
-        [inactive] ନିଷ୍କ୍ରିୟ
+        [active] ସକ୍ରିୟ (Active)
+        [inactive] ନିଷ୍କ୍ରିୟ (Inactive)
         [not_seeded] କୌଣସି ବ୍ୟାଙ୍କ ସହ ଯୋଡ଼ା ନାହିଁ
         [other] ଅନ୍ୟ ସ୍ଥିତି
         [declined] ସମ୍ମତି ଦେଲେ ନାହିଁ

@@ -1,5 +1,5 @@
 ## Punjabi (ਪੰਜਾਬੀ, Gurmukhi script) — translated from the English reference locale. Every locale has exactly these keys.
-## Reviewed by a native speaker: no — first draft, awaiting review
+## Reviewed by a native speaker: no — first draft, second reading done; review wanted
 ## Messages are sent with Telegram's HTML parse mode: only <b>…</b> is used; variables arrive escaped.
 
 language-name = ਪੰਜਾਬੀ
@@ -118,8 +118,8 @@ result-not-seeded = ❌ ਸਰਕਾਰੀ ਸਕੀਮਾਂ ਦੇ ਪੈਸ�
 result-not-seeded-next = ਕੀ ਕਰਨਾ ਹੈ: ਆਪਣੀ ਬੈਂਕ ਬ੍ਰਾਂਚ ਵਿੱਚ ਜਾਓ ਅਤੇ NPCI ਸੀਡਿੰਗ ਸਹਿਮਤੀ ਫ਼ਾਰਮ ਭਰੋ, ਜਾਂ NPCI ਦੀ BASE ਵੈੱਬਸਾਈਟ ਵਰਤੋ।
 result-other-meaning = ਇਸ ਸਥਿਤੀ ਦਾ ਮਤਲਬ ਜਾਣਨ ਲਈ ਕਿਰਪਾ ਕਰਕੇ ਆਪਣੇ ਬੈਂਕ ਨਾਲ ਸੰਪਰਕ ਕਰੋ।
 result-source = ਸਰੋਤ: NPCI ਦਾ ਆਧਾਰ ਮੈਪਰ, UIDAI ਰਾਹੀਂ।
-result-status-active = ਚਾਲੂ
-result-status-inactive = ਚਾਲੂ ਨਹੀਂ
+result-status-active = ਚਾਲੂ (Active)
+result-status-inactive = ਚਾਲੂ ਨਹੀਂ (Inactive)
 sandbox-banner = 🧪 SANDBOX (ਟੈਸਟ) — ਅਸਲੀ ਡਾਟਾ ਨਹੀਂ।
 check-again-button = 🔎 ਹੋਰ ਨੰਬਰ ਜਾਂਚੋ
 start-again-button = 🔎 ਦੁਬਾਰਾ ਸ਼ੁਰੂ ਕਰੋ
@@ -138,7 +138,11 @@ error-paused-otp = ਆਧਾਰ ਸਿਸਟਮ ਇਸ ਵੇਲੇ ਉਪਲਬ
 error-generic = ਕੁਝ ਗਲਤ ਹੋ ਗਿਆ। ਦੁਬਾਰਾ ਸ਼ੁਰੂ ਕਰਨ ਲਈ ਕਿਰਪਾ ਕਰਕੇ /start ਭੇਜੋ।
 
 ## Limits and state
-daily-cap-reached = ਤੁਹਾਡੀ ਸੁਰੱਖਿਆ ਲਈ, ਇੱਕ ਦਿਨ ਵਿੱਚ ਸਿਰਫ਼ { $limit } ਓਟੀਪੀ ਭੇਜੇ ਜਾ ਸਕਦੇ ਹਨ। ਕਿਰਪਾ ਕਰਕੇ { $time } ਤੋਂ ਬਾਅਦ ਦੁਬਾਰਾ ਕੋਸ਼ਿਸ਼ ਕਰੋ।
+daily-cap-reached =
+    { $limit ->
+        [one] ਤੁਹਾਡੀ ਸੁਰੱਖਿਆ ਲਈ, ਇੱਕ ਦਿਨ ਵਿੱਚ ਸਿਰਫ਼ { $limit } ਓਟੀਪੀ ਭੇਜਿਆ ਜਾ ਸਕਦਾ ਹੈ। ਕਿਰਪਾ ਕਰਕੇ { $time } ਤੋਂ ਬਾਅਦ ਦੁਬਾਰਾ ਕੋਸ਼ਿਸ਼ ਕਰੋ।
+       *[other] ਤੁਹਾਡੀ ਸੁਰੱਖਿਆ ਲਈ, ਇੱਕ ਦਿਨ ਵਿੱਚ ਸਿਰਫ਼ { $limit } ਓਟੀਪੀ ਭੇਜੇ ਜਾ ਸਕਦੇ ਹਨ। ਕਿਰਪਾ ਕਰਕੇ { $time } ਤੋਂ ਬਾਅਦ ਦੁਬਾਰਾ ਕੋਸ਼ਿਸ਼ ਕਰੋ।
+    }
 number-lost = ਬੋਟ ਦੁਬਾਰਾ ਚਾਲੂ ਹੋਇਆ ਹੈ ਅਤੇ ਤੁਹਾਡਾ ਆਧਾਰ ਨੰਬਰ ਨਹੀਂ ਰਿਹਾ (ਅਸੀਂ ਇਸਨੂੰ ਕਦੇ ਸੰਭਾਲ ਕੇ ਨਹੀਂ ਰੱਖਦੇ)। ਕਿਰਪਾ ਕਰਕੇ ਇਸਨੂੰ ਦੁਬਾਰਾ ਲਿਖੋ।
 check-expired = ਕਾਫ਼ੀ ਦੇਰ ਤੱਕ ਕੋਈ ਜਵਾਬ ਨਾ ਆਉਣ ਕਰਕੇ ਇਸ ਜਾਂਚ ਦਾ ਸਮਾਂ ਖ਼ਤਮ ਹੋ ਗਿਆ ਹੈ। ਕਿਰਪਾ ਕਰਕੇ ਦੁਬਾਰਾ ਸ਼ੁਰੂ ਕਰੋ।
 stale-button = ਇਹ ਕਦਮ ਲੰਘ ਚੁੱਕਾ ਹੈ।
@@ -201,8 +205,8 @@ help-admin =
     /agents — ਸਾਰੇ ਏਜੰਟ, ਅਤੇ ਅੱਜ ਦੀਆਂ ਉਨ੍ਹਾਂ ਦੀਆਂ ਜਾਂਚਾਂ
     /revoke ਏਜੰਟ-ਨੰਬਰ — ਕਿਸੇ ਏਜੰਟ ਨੂੰ ਹਟਾਓ
     /history ਏਜੰਟ-ਨੰਬਰ — ਕਿਸੇ ਏਜੰਟ ਦੀਆਂ ਆਖਰੀ 20 ਜਾਂਚਾਂ
-    /stats — ਅੱਜ ਦੀਆਂ ਅਤੇ ਪਿਛਲੇ 7 ਦਿਨਾਂ ਦੀਆਂ ਜਾਂਚਾਂ (ਹੋਰ ਦਿਨਾਂ ਲਈ: /stats 2026-01-01 2026-01-31)
-    /export 2026-01-01 2026-01-31 — ਉਨ੍ਹਾਂ ਦਿਨਾਂ ਦਾ ਜਾਂਚ-ਰਿਕਾਰਡ CSV ਫ਼ਾਈਲ ਵਿੱਚ
+    /stats — ਅੱਜ ਦੀਆਂ ਅਤੇ ਪਿਛਲੇ 7 ਦਿਨਾਂ ਦੀਆਂ ਜਾਂਚਾਂ (ਹੋਰ ਦਿਨਾਂ ਲਈ: /stats ਪਹਿਲੀ-ਤਾਰੀਖ਼ ਆਖਰੀ-ਤਾਰੀਖ਼)
+    /export ਪਹਿਲੀ-ਤਾਰੀਖ਼ ਆਖਰੀ-ਤਾਰੀਖ਼ — ਉਨ੍ਹਾਂ ਦਿਨਾਂ ਦਾ ਜਾਂਚ-ਰਿਕਾਰਡ CSV ਫ਼ਾਈਲ ਵਿੱਚ
 refused-admin = ਮਾਫ਼ ਕਰਨਾ, ਇਹ ਕਮਾਂਡ ਸਿਰਫ਼ ਇਸ ਬੋਟ ਦੇ ਸੰਚਾਲਕਾਂ ਲਈ ਹੈ।
 refused-agent = ਮਾਫ਼ ਕਰਨਾ, ਇਹ ਕਮਾਂਡ ਸਿਰਫ਼ ਇਸ ਬੋਟ ਦੇ ਰਜਿਸਟਰਡ ਏਜੰਟਾਂ ਲਈ ਹੈ।
 invite-created =
@@ -234,7 +238,11 @@ assist-attest-button = ✅ ਗਾਹਕ ਨੇ ਸੁਣਿਆ, ਸਹਿਮਤ 
 assist-declined-button = ❌ ਗਾਹਕ ਸਹਿਮਤ ਨਹੀਂ
 assist-next-button = ➡️ ਅਗਲਾ ਗਾਹਕ
 assist-not-agent = ਹੁਣ ਤੁਸੀਂ ਇਸ ਬੋਟ ਦੇ ਏਜੰਟ ਨਹੀਂ ਹੋ। ਆਪਣਾ ਨੰਬਰ ਜਾਂਚਣ ਲਈ /start ਭੇਜੋ।
-agent-cap-reached = ਅੱਜ ਤੁਸੀਂ ਗਾਹਕਾਂ ਲਈ { $limit } ਜਾਂਚਾਂ ਕਰ ਚੁੱਕੇ ਹੋ, ਇੱਕ ਏਜੰਟ ਇੱਕ ਦਿਨ ਵਿੱਚ ਇਸ ਤੋਂ ਵੱਧ ਨਹੀਂ ਕਰ ਸਕਦਾ। { $time } ਤੋਂ ਬਾਅਦ ਤੁਸੀਂ ਫਿਰ ਜਾਂਚ ਕਰ ਸਕਦੇ ਹੋ।
+agent-cap-reached =
+    { $limit ->
+        [one] ਅੱਜ ਤੁਸੀਂ ਗਾਹਕਾਂ ਲਈ { $limit } ਜਾਂਚ ਕਰ ਚੁੱਕੇ ਹੋ, ਇੱਕ ਏਜੰਟ ਇੱਕ ਦਿਨ ਵਿੱਚ ਇਸ ਤੋਂ ਵੱਧ ਨਹੀਂ ਕਰ ਸਕਦਾ। { $time } ਤੋਂ ਬਾਅਦ ਤੁਸੀਂ ਫਿਰ ਜਾਂਚ ਕਰ ਸਕਦੇ ਹੋ।
+       *[other] ਅੱਜ ਤੁਸੀਂ ਗਾਹਕਾਂ ਲਈ { $limit } ਜਾਂਚਾਂ ਕਰ ਚੁੱਕੇ ਹੋ, ਇੱਕ ਏਜੰਟ ਇੱਕ ਦਿਨ ਵਿੱਚ ਇਸ ਤੋਂ ਵੱਧ ਨਹੀਂ ਕਰ ਸਕਦਾ। { $time } ਤੋਂ ਬਾਅਦ ਤੁਸੀਂ ਫਿਰ ਜਾਂਚ ਕਰ ਸਕਦੇ ਹੋ।
+    }
 history-title =
     { $count ->
         [one] <b>{ $agent } ਦੀ ਆਖਰੀ ਜਾਂਚ</b>
@@ -246,8 +254,8 @@ history-no-number = ਨੰਬਰ ਨਹੀਂ
 history-no-bank = ਬੈਂਕ ਨਹੀਂ
 check-outcome =
     { $outcome ->
-        [active] ਚਾਲੂ
-        [inactive] ਚਾਲੂ ਨਹੀਂ
+        [active] ਚਾਲੂ (Active)
+        [inactive] ਚਾਲੂ ਨਹੀਂ (Inactive)
         [not_seeded] ਕਿਸੇ ਬੈਂਕ ਨਾਲ ਨਹੀਂ ਜੁੜਿਆ
         [other] ਹੋਰ ਸਥਿਤੀ
         [declined] ਸਹਿਮਤੀ ਨਹੀਂ ਦਿੱਤੀ

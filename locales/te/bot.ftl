@@ -1,5 +1,5 @@
 ## Telugu (తెలుగు) — translated from the English reference locale. Every locale has exactly these keys.
-## Reviewed by a native speaker: no — first draft, awaiting review
+## Reviewed by a native speaker: no — first draft, second reading done; review wanted
 ## Messages are sent with Telegram's HTML parse mode: only <b>…</b> is used; variables arrive escaped.
 
 language-name = తెలుగు
@@ -118,8 +118,8 @@ result-not-seeded = ❌ పథకాల డబ్బు (DBT) కోసం మ�
 result-not-seeded-next = ఏం చేయాలి: మీ బ్యాంక్ శాఖకు వెళ్లి NPCI సీడింగ్ అంగీకార ఫారం నింపండి, లేదా NPCI వారి BASE వెబ్‌సైట్‌ను వాడండి.
 result-other-meaning = ఈ స్థితికి అర్థం ఏమిటో తెలుసుకోవడానికి దయచేసి మీ బ్యాంక్‌ను సంప్రదించండి.
 result-source = సమాచారం: UIDAI ద్వారా, NPCI ఆధార్ మ్యాపర్ నుంచి.
-result-status-active = యాక్టివ్
-result-status-inactive = ఇన్‌యాక్టివ్
+result-status-active = యాక్టివ్ (Active)
+result-status-inactive = ఇన్‌యాక్టివ్ (Inactive)
 sandbox-banner = 🧪 SANDBOX (పరీక్ష) — ఇది నిజమైన సమాచారం కాదు.
 check-again-button = 🔎 మరో నంబర్ చూడండి
 start-again-button = 🔎 మళ్లీ మొదలుపెట్టండి
@@ -138,7 +138,11 @@ error-paused-otp = ఆధార్ సేవ ప్రస్తుతం అం�
 error-generic = ఏదో పొరపాటు జరిగింది. మళ్లీ మొదలుపెట్టడానికి దయచేసి /start పంపండి.
 
 ## Limits and state
-daily-cap-reached = మీ భద్రత కోసం, ఒక రోజులో { $limit } ఓటీపీలు మాత్రమే పంపగలము. దయచేసి { $time } తర్వాత మళ్లీ ప్రయత్నించండి.
+daily-cap-reached =
+    { $limit ->
+        [one] మీ భద్రత కోసం, ఒక రోజులో { $limit } ఓటీపీ మాత్రమే పంపగలము. దయచేసి { $time } తర్వాత మళ్లీ ప్రయత్నించండి.
+       *[other] మీ భద్రత కోసం, ఒక రోజులో { $limit } ఓటీపీలు మాత్రమే పంపగలము. దయచేసి { $time } తర్వాత మళ్లీ ప్రయత్నించండి.
+    }
 number-lost = బాట్ మళ్లీ ప్రారంభమైంది, మీ ఆధార్ నంబర్ మా దగ్గర లేదు (మేము దాన్ని ఎప్పుడూ దాచి ఉంచము). దయచేసి మళ్లీ టైప్ చేయండి.
 check-expired = కొంతసేపు మీ నుంచి స్పందన రానందున ఈ తనిఖీ గడువు ముగిసింది. దయచేసి మళ్లీ మొదలుపెట్టండి.
 stale-button = ఈ దశ ఇప్పటికే ముగిసింది.
@@ -201,8 +205,8 @@ help-admin =
     /agents — ఏజెంట్లందరూ, ఈ రోజు వారి తనిఖీలు
     /revoke ఏజెంట్-నంబర్ — ఒక ఏజెంట్‌ను తొలగించండి
     /history ఏజెంట్-నంబర్ — ఒక ఏజెంట్ చివరి 20 తనిఖీలు
-    /stats — ఈ రోజు, గత 7 రోజుల తనిఖీలు (వేరే రోజులకు: /stats 2026-01-01 2026-01-31)
-    /export 2026-01-01 2026-01-31 — ఆ రోజుల తనిఖీ రికార్డు CSV ఫైల్‌గా
+    /stats — ఈ రోజు, గత 7 రోజుల తనిఖీలు (వేరే రోజులకు: /stats మొదటి-తేదీ చివరి-తేదీ)
+    /export మొదటి-తేదీ చివరి-తేదీ — ఆ రోజుల తనిఖీ రికార్డు CSV ఫైల్‌గా
 refused-admin = క్షమించండి, ఈ కమాండ్ ఈ బాట్ నిర్వాహకులకు మాత్రమే.
 refused-agent = క్షమించండి, ఈ కమాండ్ ఈ బాట్‌లో నమోదైన ఏజెంట్లకు మాత్రమే.
 invite-created =
@@ -234,7 +238,11 @@ assist-attest-button = ✅ కస్టమర్ విన్నారు, అ�
 assist-declined-button = ❌ కస్టమర్ అంగీకరించలేదు
 assist-next-button = ➡️ తర్వాతి కస్టమర్
 assist-not-agent = మీరు ఇక ఈ బాట్ ఏజెంట్ కాదు. మీ సొంత నంబర్ చూడటానికి /start పంపండి.
-agent-cap-reached = ఈ రోజు మీరు కస్టమర్ల కోసం { $limit } తనిఖీలు చేశారు, ఒక ఏజెంట్ ఒక రోజులో ఇంతకంటే ఎక్కువ చేయలేరు. { $time } తర్వాత మళ్ళీ చేయవచ్చు.
+agent-cap-reached =
+    { $limit ->
+        [one] ఈ రోజు మీరు కస్టమర్ల కోసం { $limit } తనిఖీ చేశారు, ఒక ఏజెంట్ ఒక రోజులో ఇంతకంటే ఎక్కువ చేయలేరు. { $time } తర్వాత మళ్ళీ చేయవచ్చు.
+       *[other] ఈ రోజు మీరు కస్టమర్ల కోసం { $limit } తనిఖీలు చేశారు, ఒక ఏజెంట్ ఒక రోజులో ఇంతకంటే ఎక్కువ చేయలేరు. { $time } తర్వాత మళ్ళీ చేయవచ్చు.
+    }
 history-title =
     { $count ->
         [one] <b>{ $agent } చేసిన చివరి తనిఖీ</b>
@@ -246,8 +254,8 @@ history-no-number = నంబర్ లేదు
 history-no-bank = బ్యాంక్ లేదు
 check-outcome =
     { $outcome ->
-        [active] యాక్టివ్
-        [inactive] ఇన్‌యాక్టివ్
+        [active] యాక్టివ్ (Active)
+        [inactive] ఇన్‌యాక్టివ్ (Inactive)
         [not_seeded] ఏ బ్యాంక్‌కూ లింక్ కాలేదు
         [other] వేరే స్థితి
         [declined] అంగీకారం ఇవ్వలేదు

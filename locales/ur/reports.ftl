@@ -14,13 +14,13 @@ chart-error-rate = سروس کی خرابیاں %
 chart-median = نتیجے تک سیکنڈ
 
 stats-agents-header = <b>ایجنٹ</b>، { $first } سے { $last } تک (جن پر توجہ دینی ہے، وہ پہلے)
-stats-agents-none = ابھی کوئی ایجنٹ نہیں ہے۔ کسی کو جوڑنے کے لیے /invite بھیجیں۔
+stats-agents-none = ابھی کوئی ایجنٹ نہیں ہے۔ کسی کو جوڑنے کے لیے { -lrm }/invite بھیجیں۔
 stats-agent-checks = جانچیں: { $count } ({ $mix })
 stats-agent-last = آخری جانچ: { $when }
 stats-agent-never = ابھی تک کوئی جانچ نہیں۔
 stats-agent-idle = ⚠️ { $days } دن سے کوئی جانچ نہیں
 stats-agent-unusual = ⚠️ { $percent }% جانچیں نتیجے کے بغیر ختم ہوئیں
-stats-agents-usage = پچھلے 7 دن کے لیے /stats agents بھیجیں، یا دوسرے دنوں کے لیے تاریخیں اس طرح لکھیں: /stats agents 2026-01-01 2026-01-31۔
+stats-agents-usage = پچھلے 7 دن کے لیے { -lrm }/stats agents بھیجیں، یا دوسرے دنوں کے لیے تاریخیں اس طرح لکھیں: { -lrm }/stats agents 2026-01-01 2026-01-31۔
 
 capacity-budget =
     { $span ->
