@@ -194,7 +194,8 @@ async def test_the_daily_budget_is_told_before_consent(h: Harness) -> None:
     assert await store.get_flow(chat.chat_id) is None  # nothing started, no consent asked
     assert room(h).budget == 0
     stats = await h.chat(chat_id=ADMIN).send("/stats")  # operators see it
-    assert stats[-1].text.endswith(en("waiting-stats", left=0, waiting=0))
+    stats_text = [m.text for m in stats if m.text]  # the text, then the chart (a photo)
+    assert stats_text[-1].endswith(en("waiting-stats", left=0, waiting=0))
 
 
 async def test_the_line_survives_a_restart(tmp_path: Path) -> None:
