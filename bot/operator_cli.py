@@ -17,8 +17,11 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.reports import (
+    FIRST_REPORT_DAY,
+    LAST_REPORT_DAY,
     Period,
     checks_csv,
+    in_report_range,
     india_today,
     parse_day,
     plain,
@@ -51,6 +54,10 @@ def _day(text: str) -> date:
     day = parse_day(text)
     if day is None:
         raise argparse.ArgumentTypeError(f"not a date like 2026-01-31: {text!r}")
+    if not in_report_range(day):
+        raise argparse.ArgumentTypeError(
+            f"{text}: reports cover {FIRST_REPORT_DAY} to {LAST_REPORT_DAY}"
+        )
     return day
 
 

@@ -13,9 +13,12 @@ from datetime import date
 from telegram.constants import ChatAction, ParseMode
 
 from bot.reports import (
+    FIRST_REPORT_DAY,
+    LAST_REPORT_DAY,
     Period,
     checks_csv,
     csv_filename,
+    in_report_range,
     india_today,
     parse_days,
     report_text,
@@ -37,6 +40,11 @@ async def _period(turn: Turn, usage_key: str) -> Period | None:
         await turn.say(usage_key)
         return None
     first, last = days
+    if not in_report_range(first, last):
+        await turn.say(
+            "period-range", first=_day(turn, FIRST_REPORT_DAY), last=_day(turn, LAST_REPORT_DAY)
+        )
+        return None
     if first > last:
         await turn.say("period-order")
         return None
