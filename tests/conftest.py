@@ -36,7 +36,7 @@ from tests.harness import (
 from tests.staff import staffed_fixture  # noqa: F401 - the ``staffed`` fixture: an admin's harness
 
 
-class _Recorder(logging.Handler):
+class LogRecorder(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.lines: list[str] = []
@@ -81,7 +81,7 @@ ALL_TEST_NUMBERS_BOTH_WAYS = [
 
 @pytest.fixture(scope="session", autouse=True)
 def leak_guard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    recorder = _Recorder()
+    recorder = LogRecorder()
     root = logging.getLogger()
     root.addHandler(recorder)
     root.setLevel(logging.DEBUG)
