@@ -26,7 +26,6 @@ examples per step and kind and of finds (always 0, or a test failed).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
@@ -41,26 +40,24 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.flow import Step
-from bot.notices import Notices, load_registry
 from tests.conftest import LogRecorder, numbers_in_any_form
-from tests.harness import NUMBER_POOL, Harness, running_harness
+from tests.harness import NUMBER_POOL, Harness
 from tests.staff import ADMIN
-from tests.test_input_fuzz import Fuzz, RecordingTranslator, Records, Snapshot, _snapshots
+from tests.test_input_fuzz import Fuzz, Snapshot, running_fuzz
 from tests.test_numbers import BIDI, SCRIPTS, ZW
 
 EXAMPLES = int(os.environ.get("NUMBER_FUZZ_EXAMPLES", "8"))
 CITIZEN_STEPS = ("none", "language", "consent", "aadhaar", "captcha", "otp")
-KINDS = (
+# New messages: at the Aadhaar step, the number in them is taken as the user's.
+NEW_KINDS = (
     "text",
     "forwarded-text",
     "photo-caption",
     "document-caption",
     "file-name",
     "forwarded-photo",
-    "edited-text",
-    "edited-caption",
-    "command",
 )
+KINDS = (*NEW_KINDS, "edited-text", "edited-caption", "command")
 CASES = [(step, kind) for step in (*CITIZEN_STEPS, "group") for kind in KINDS]
 CASES += [("admin", "staff-command")]
 USER_COMMANDS = ("start", "help", "cancel", "privacy", "language", "forget", "history", "stats")
@@ -156,14 +153,7 @@ class Bench:
             if number in numbers_in_any_form(line):
                 FOUND["log line"] += 1
                 problems.append(f"logged: {line[:200]}")
-        if step == "aadhaar" and kind in (
-            "text",
-            "forwarded-text",
-            "photo-caption",
-            "document-caption",
-            "file-name",
-            "forwarded-photo",
-        ):
+        if step == "aadhaar" and kind in NEW_KINDS:
             state = await h.app.services.store.get_flow(chat_id)
             taken = state is not None and state.step is Step.CAPTCHA
             if not taken or state is None or state.last4 != number[-4:]:
@@ -193,24 +183,16 @@ class Bench:
 
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bench]:
-    loop = asyncio.Runner()
     db_dir = tmp_path_factory.mktemp("numbers")
-    context = running_harness(db_dir, admin_ids=(ADMIN,))
-    h = loop.run(context.__aenter__())
     lines = LogRecorder()
-    logging.getLogger().addHandler(lines)
-    try:
-        translator = RecordingTranslator()
-        h.app.services.translator = translator
-        h.app.services.notices = Notices(translator, load_registry())
-        snapshots = loop.run(_snapshots(h))
-        admin = loop.run(_admin_snapshot(h))
-        h.tg.add_chat(GROUP, chat_type="supergroup", title="Village", bot_is_admin=True)
-        yield Bench(Fuzz(loop, h, translator, Records(), snapshots), admin, lines, db_dir)
-    finally:
-        logging.getLogger().removeHandler(lines)
-        loop.run(context.__aexit__(None, None, None))
-        loop.close()
+    with running_fuzz(db_dir, admin_ids=(ADMIN,)) as fuzz:
+        admin = fuzz.loop.run(_admin_snapshot(fuzz.h))
+        fuzz.h.tg.add_chat(GROUP, chat_type="supergroup", title="Village", bot_is_admin=True)
+        logging.getLogger().addHandler(lines)
+        try:
+            yield Bench(fuzz, admin, lines, db_dir)
+        finally:
+            logging.getLogger().removeHandler(lines)
 
 
 async def _admin_snapshot(h: Harness) -> Snapshot:

@@ -1761,18 +1761,8 @@ class FakeTelegram:
                 sizes = self._store_photo(data, *_image_size(data))
             except _ApiError as error:
                 raise ValueError(f"not a usable image: {error.description}") from None
-        content: JSONDict = {"photo": sizes, **self._forward_origin(forwarded_from)}
-        if caption:
-            content["caption"] = caption
-        return self._user_message(
-            chat_id,
-            content,
-            user_id=user_id,
-            chat_type=chat_type,
-            language_code=language_code,
-            first_name=first_name,
-            title=title,
-        )
+        who = (user_id, chat_type, language_code, first_name, title)
+        return self._user_media(chat_id, {"photo": sizes}, caption, forwarded_from, *who)
 
     async def send_document(
         self,
@@ -1780,12 +1770,12 @@ class FakeTelegram:
         *,
         file_name: str | None = "scan.pdf",
         caption: str | None = None,
+        forwarded_from: str | None = None,
         user_id: int | None = None,
         chat_type: ChatType = "private",
         language_code: str = "en",
         first_name: str = "Asha",
         title: str | None = None,
-        forwarded_from: str | None = None,
     ) -> int:
         """The user sends a file (a Document, with ``file_name`` if given); returns its message
         id. The message has no text; ``caption`` is its caption."""
@@ -1798,7 +1788,22 @@ class FakeTelegram:
         }
         if file_name:
             document["file_name"] = file_name
-        content: JSONDict = {"document": document, **self._forward_origin(forwarded_from)}
+        who = (user_id, chat_type, language_code, first_name, title)
+        return self._user_media(chat_id, {"document": document}, caption, forwarded_from, *who)
+
+    def _user_media(
+        self,
+        chat_id: int,
+        content: JSONDict,
+        caption: str | None,
+        forwarded_from: str | None,
+        *who: Any,
+    ) -> int:
+        """A photo or file message: its caption, and a forward origin if forwarded (a
+        ``MessageOriginHiddenUser``). ``who``: user_id, chat_type, language_code, first_name,
+        title, as for ``_user_message``."""
+        user_id, chat_type, language_code, first_name, title = who
+        content = {**content, **self._forward_origin(forwarded_from)}
         if caption:
             content["caption"] = caption
         return self._user_message(
