@@ -1688,11 +1688,10 @@ class FakeTelegram:
         forwarded_from: str | None = None,
     ) -> int:
         """The user sends ``text``; returns its message id. /commands get bot_command entities
-        (not in a forwarded message: its commands are not the user's). ``forwarded_from``: the
-        user forwards a message of that sender (who hides their account: a
-        ``MessageOriginHiddenUser``)."""
+        (a forwarded message keeps its original's). ``forwarded_from``: the user forwards a
+        message of that sender (who hides their account: a ``MessageOriginHiddenUser``)."""
         content: JSONDict = {"text": text, **self._forward_origin(forwarded_from)}
-        if not forwarded_from and (entities := _command_entities(text)):
+        if entities := _command_entities(text):
             content["entities"] = entities
         return self._user_message(
             chat_id,
