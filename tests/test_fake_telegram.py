@@ -498,6 +498,9 @@ async def test_control_surface(tg: FakeTelegram, app: App, api: httpx.AsyncClien
         await client.send_text(CHAT, "/photo")
         photo = await client.next_bot_message(CHAT)
         assert photo.photo == PNG
+        document = await client.send_document(CHAT, file_name="card.pdf")
+        await client.send_edited_caption(CHAT, document, "a caption")
+        assert tg._known_chat(CHAT).messages[document]["caption"] == "a caption"
 
         await client.fail_next("sendMessage", status=429, retry_after=3)
         with pytest.raises(RetryAfter):
