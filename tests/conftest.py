@@ -7,10 +7,10 @@ and the log records also for the secrets in ``SECRET_STRINGS`` (bot token, webho
 vendor client secret). A find fails the run.
 
 A number is searched for in every form a test may have typed it, not only as plain digits:
-the digits of a text (any script, read as ASCII) with everything between them dropped must
-not hold any number of ``TYPED_NUMBERS`` — so "९८७६‏५४३२ 1096" is found, whatever the
-separators, marks or scripts. (This does not use the bot's recogniser: a bug there must not
-hide a leak here.)
+each run of digits in a text (any script, read as ASCII; up to 8 characters that are not
+letters or digits between two of them) must not hold any number of ``TYPED_NUMBERS``, so
+"९८७६ ५४३२ 1096" with a right-to-left mark inside is found. (This does not use the bot's
+recogniser: a bug there must not hide a leak here.)
 """
 
 from __future__ import annotations
@@ -59,6 +59,10 @@ def find_secrets(haystack: bytes | str) -> list[str]:
     return found + [n for n in numbers_in_any_form(unicode) if n not in found]
 
 
+# Digits with at most 8 characters between them that are neither letters nor digits: how a
+# number may be written (separators, marks). Joining across more, or across letters, would
+# join unrelated digits (a database file's binary is full of them).
+_DIGIT_RUN = re.compile(r"\d(?:[\W_]{0,8}\d)*")
 _NOT_DIGITS = re.compile(r"\D+")
 _TO_ASCII = {
     code: str(unicodedata.decimal(chr(code)))
@@ -68,10 +72,14 @@ _TO_ASCII = {
 
 
 def numbers_in_any_form(text: str) -> list[str]:
-    """The numbers of ``TYPED_NUMBERS`` in ``text``, however written: its digits, in ASCII,
-    with nothing between them."""
-    digits = _NOT_DIGITS.sub("", text).translate(_TO_ASCII)
-    return sorted(number for number in TYPED_NUMBERS if number in digits)
+    """The numbers of ``TYPED_NUMBERS`` in ``text``, however written: each run of digits (in
+    any script, as ASCII) with what is between them dropped."""
+    runs = [
+        _NOT_DIGITS.sub("", run.group()).translate(_TO_ASCII)
+        for run in _DIGIT_RUN.finditer(text)
+        if len(run.group()) >= 12
+    ]
+    return sorted(number for number in TYPED_NUMBERS if any(number in run for run in runs))
 
 
 ALL_TEST_NUMBERS_BOTH_WAYS = [
