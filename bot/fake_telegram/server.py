@@ -1772,12 +1772,11 @@ class FakeTelegram:
         forwarded_from: str | None = None,
         user_id: int | None = None,
         chat_type: ChatType = "private",
-        language_code: str = "en",
-        first_name: str = "Asha",
         title: str | None = None,
     ) -> int:
         """The user sends a file (a Document, with ``file_name`` if given); returns its message
-        id. The message has no text; ``caption`` is its caption."""
+        id. The message has no text; ``caption`` is its caption. The sender's profile is Asha's,
+        in English."""
         number = next(self._ids)
         document: JSONDict = {
             "file_id": f"BQACAgIAAxkB{number:08d}",
@@ -1787,7 +1786,7 @@ class FakeTelegram:
         }
         if file_name:
             document["file_name"] = file_name
-        who = (user_id, chat_type, language_code, first_name, title)
+        who = (user_id, chat_type, "en", "Asha", title)
         return self._user_media(chat_id, {"document": document}, caption, forwarded_from, *who)
 
     def _user_media(
