@@ -1,7 +1,11 @@
 """Structured, redacted logging (compliance.md §5).
 
 Every handler gets :class:`RedactingFilter`, so even a careless ``log.info(update)`` cannot
-write a 12-digit run, an OTP parameter, an Aadhaar parameter or the bot token.
+write a 12-digit run, an Aadhaar number in any form (the recogniser of bot/domain/numbers.py:
+any script, separators, invisible marks), an OTP parameter, an Aadhaar parameter or the bot
+token. A line that carries an update's content (python-telegram-bot logs a whole batch at
+CRITICAL when it cannot parse one: "Error while parsing updates! Received data was …") also has
+every 6-digit run masked: an OTP someone typed.
 """
 
 from __future__ import annotations
@@ -13,11 +17,18 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.domain.numbers import OTP_DIGITS, digit_runs, find_aadhaar_numbers, mask_runs
+
 # 12 digits in a row, or in 4-4-4 groups with a space or hyphen, in ASCII or any script's digits.
 _TWELVE_DIGITS = re.compile(r"(?<!\d)\d{4}[ \-]?\d{4}[ \-]?\d{4}(?!\d)")
 _QUERY_SECRETS = re.compile(r"(?i)\b(otp|aadhaar_number|captcha|client_secret)=[^&\s\"']*")
 _BOT_TOKEN_PATH = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")
 _BARE_TOKEN = re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b")
+# Cheap first looks (linear: \d and \D never compete), so most lines skip the recogniser.
+_TWELVE_DIGITS_ANYWHERE = re.compile(r"(?:\d\D*){12}")
+_SIX_DIGITS_ANYWHERE = re.compile(r"(?:\d\D*){6}")
+# What an update's content looks like in a log line (a dict's repr or its JSON).
+_UPDATE_CONTENT = re.compile(r"update_id|message_id|callback_query")
 
 REDACTED = "[redacted]"
 
@@ -26,7 +37,12 @@ def redact(text: str) -> str:
     text = _BOT_TOKEN_PATH.sub("/bot" + REDACTED, text)
     text = _BARE_TOKEN.sub(REDACTED, text)
     text = _QUERY_SECRETS.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
-    return _TWELVE_DIGITS.sub(REDACTED, text)
+    text = _TWELVE_DIGITS.sub(REDACTED, text)
+    if _TWELVE_DIGITS_ANYWHERE.search(text):
+        text = mask_runs(text, find_aadhaar_numbers(text), REDACTED)
+    if _UPDATE_CONTENT.search(text) and _SIX_DIGITS_ANYWHERE.search(text):
+        text = mask_runs(text, list(digit_runs(text, OTP_DIGITS)), REDACTED)
+    return text
 
 
 class RedactingFilter(logging.Filter):

@@ -25,10 +25,13 @@ from bot.domain.references import canonical, reference_hash
 from bot.i18n import Translator
 from bot.report_chart import chart_png
 from bot.reports import (
+    FIRST_REPORT_DAY,
+    LAST_REPORT_DAY,
     Period,
     chart_period,
     checks_csv,
     daily_stats,
+    in_report_range,
     india_today,
     parse_day,
     plain,
@@ -70,6 +73,10 @@ def _day(text: str) -> date:
     day = parse_day(text)
     if day is None:
         raise argparse.ArgumentTypeError(f"not a date like 2026-01-31: {text!r}")
+    if not in_report_range(day):
+        raise argparse.ArgumentTypeError(
+            f"{text}: reports cover {FIRST_REPORT_DAY} to {LAST_REPORT_DAY}"
+        )
     return day
 
 

@@ -46,6 +46,11 @@ NO_VENDOR_CALL_OUTCOMES = frozenset({"daily_cap"})
 
 CSV_COLUMNS = ("time_ist", "agent_id", "aadhaar", "outcome", "bank", "status", "language")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The days a report can cover. Outside them a period's IST midnights do not exist as datetimes
+# (year 1's first midnight is before UTC's year 1; the midnight after 9999-12-31 never comes),
+# and no check can be there anyway: Aadhaar numbers exist since 2010.
+FIRST_REPORT_DAY = date(2000, 1, 1)
+LAST_REPORT_DAY = date(9998, 12, 31)
 _TAGS = re.compile(r"</?b>")
 
 
@@ -133,6 +138,10 @@ def parse_day(text: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def in_report_range(*days: date) -> bool:
+    return all(FIRST_REPORT_DAY <= day <= LAST_REPORT_DAY for day in days)
 
 
 def parse_days(words: Sequence[str]) -> tuple[date, date] | None:

@@ -24,6 +24,7 @@ from bot.domain.roles import Role
 from bot.i18n import DEFAULT_LANGUAGE
 from bot.store.base import Agent, Invite
 from handlers import access
+from handlers.number_guard import holds_twelve_digits, refuse_number, shown_id
 from handlers.paging import send_pages
 from handlers.turn import Turn, escape
 
@@ -46,6 +47,9 @@ async def invite(turn: Turn) -> None:
     label = " ".join(turn.context.args or []).strip() or None
     if label is not None and len(label) > LABEL_LIMIT:
         await turn.say("invite-label-too-long", limit=LABEL_LIMIT)
+        return
+    if label is not None and holds_twelve_digits(label):  # never stored, never shown back
+        await refuse_number(turn, "invite")
         return
     token = new_token()
     expires = turn.now + timedelta(hours=turn.services.settings.invite_valid_hours)
@@ -76,7 +80,7 @@ async def redeem(turn: Turn, payload: str) -> None:
     log.info("agent.enrolled", extra={"agent_id": agent.user_id, "invited_by": agent.invited_by})
     await access.set_menu(turn.context.bot, turn.services, turn.user_id)
     await turn.say("invite-welcome")
-    await tell(turn, agent.invited_by, "invite-used", agent=str(turn.user_id))
+    await tell(turn, agent.invited_by, "invite-used", agent=shown_id(turn.user_id))
 
 
 async def list_agents(turn: Turn) -> None:
@@ -95,7 +99,7 @@ async def list_agents(turn: Turn) -> None:
         lines.append(
             turn.t(
                 "agents-line",
-                agent=str(agent.user_id),
+                agent=shown_id(agent.user_id),
                 label=escape(agent.label) if agent.label else turn.t("agents-no-label"),
                 date=translator.format_date(turn.language, since),
                 checks=checks[agent.user_id],
@@ -113,7 +117,7 @@ async def revoke(turn: Turn) -> None:
         return
     services = turn.services
     if not await services.store.revoke_agent(agent_id, by=turn.user_id, at=turn.now):
-        await turn.say("revoke-not-agent", agent=str(agent_id))
+        await turn.say("revoke-not-agent", agent=shown_id(agent_id))
         return
     log.info("agent.revoked", extra={"agent_id": agent_id, "admin_id": turn.user_id})
     open_check = await services.store.get_flow(agent_id)  # their private chat's check
@@ -121,7 +125,7 @@ async def revoke(turn: Turn) -> None:
         services.held.drop(agent_id)
         await services.store.delete_flow(agent_id)
     await access.set_menu(turn.context.bot, services, agent_id)
-    await turn.say("revoke-done", agent=str(agent_id))
+    await turn.say("revoke-done", agent=shown_id(agent_id))
     await tell(turn, agent_id, "revoke-notice")
 
 

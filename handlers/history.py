@@ -11,6 +11,7 @@ from bot.domain.roles import Role
 from bot.reports import outcome_label
 from bot.store.base import CheckRecord
 from handlers import access, agents
+from handlers.number_guard import shown_id
 from handlers.paging import send_pages
 from handlers.turn import Turn, escape
 
@@ -30,9 +31,9 @@ async def show(turn: Turn) -> None:
         agent_id = asked
     records = await turn.services.store.checks_by_agent(agent_id, HISTORY_LIMIT)
     if not records:
-        await turn.say("history-none", agent=str(agent_id))
+        await turn.say("history-none", agent=shown_id(agent_id))
         return
-    lines = [turn.t("history-title", agent=str(agent_id), count=len(records))]
+    lines = [turn.t("history-title", agent=shown_id(agent_id), count=len(records))]
     lines += [_line(turn, record) for record in records]
     await send_pages(turn, "\n".join(lines))
 

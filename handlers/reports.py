@@ -18,11 +18,14 @@ from bot.capacity import capacity_text
 from bot.report_agents import agent_activity, render_agents
 from bot.report_chart import chart_png
 from bot.reports import (
+    FIRST_REPORT_DAY,
+    LAST_REPORT_DAY,
     Period,
     chart_period,
     checks_csv,
     csv_filename,
     daily_stats,
+    in_report_range,
     india_today,
     parse_days,
     report_text,
@@ -46,6 +49,11 @@ async def _period(turn: Turn, usage_key: str, words: list[str] | None = None) ->
         await turn.say(usage_key)
         return None
     first, last = days
+    if not in_report_range(first, last):
+        await turn.say(
+            "period-range", first=_day(turn, FIRST_REPORT_DAY), last=_day(turn, LAST_REPORT_DAY)
+        )
+        return None
     if first > last:
         await turn.say("period-order")
         return None

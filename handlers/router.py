@@ -44,6 +44,7 @@ from handlers import (
     consent,
     history,
     language,
+    number_guard,
     otp,
     outcomes,
     prompts,
@@ -61,6 +62,7 @@ from handlers.callbacks import (
     Callback,
     decode,
 )
+from handlers.number_guard import delete_sensitive, number_text
 from handlers.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,8 @@ def _command(
 ) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     async def callback(update: Update, context: BotContext) -> None:
         turn = await Turn.load(update, context)
+        if await number_guard.refuse_command(turn, name):
+            return
         if await access.allowed(turn, name):
             await handler(turn)
 
@@ -111,20 +115,22 @@ async def _expired(turn: Turn) -> bool:
 
 
 async def on_message(update: Update, context: BotContext) -> None:
-    """Any new message in a private chat that is not a command."""
+    """Any new message in a private chat that is not a command (forwarded ones too). A number
+    in a caption or file name is read as if typed."""
     turn = await Turn.load(update, context)
     message = update.effective_message
     assert message is not None
-    text = message.text
+    number = number_text(message)
+    text = message.text if message.text is not None else number
     state = turn.state
     if state is None:
-        if text and looks_like_aadhaar(text):
+        if number is not None:
             await delete_sensitive(turn, "number-outside-check", kept=("idle-hint",))
         else:
             await turn.say("idle-hint")
         return
     if await _expired(turn):
-        if text and looks_like_aadhaar(text) and not await turn.delete_incoming():
+        if number is not None and not await turn.delete_incoming():
             await turn.say("aadhaar-delete-failed")
         return
     if text is not None:
@@ -169,22 +175,11 @@ async def on_edited(update: Update, context: BotContext) -> None:
     """Edits are not answers; an edit that holds a number (or any edit at the number and OTP
     steps) is deleted all the same."""
     turn = await Turn.load(update, context)
-    message = update.effective_message
-    text = message.text if message else None
     sensitive = turn.state is not None and turn.state.step in (Step.AADHAAR, Step.OTP, Step.WAITING)
-    if sensitive or (text and looks_like_aadhaar(text)):
+    if sensitive or number_text(update.effective_message) is not None:
         await delete_sensitive(turn, "edited-ignored", kept=("edited-ignored",))
     else:
         await turn.say("edited-ignored")
-
-
-async def delete_sensitive(turn: Turn, key: str, *, kept: tuple[str, ...]) -> None:
-    """Delete the user's message, which may show an Aadhaar number or OTP, and say ``key``;
-    if it could not be deleted, say ``kept`` after asking them to delete it themselves."""
-    if await turn.delete_incoming():
-        await turn.say(key)
-    else:
-        await turn.say("aadhaar-delete-failed", *kept)
 
 
 async def on_callback(update: Update, context: BotContext) -> None:
@@ -271,8 +266,7 @@ async def _dispatch_button(turn: Turn, callback: Callback) -> None:
 async def in_group(update: Update, context: BotContext) -> None:
     """Private chats only: a number typed in a group is seen by everyone."""
     turn = await Turn.load(update, context)
-    message = update.effective_message
-    if message is not None and message.text and looks_like_aadhaar(message.text):
+    if number_text(update.effective_message) is not None:
         # Works only where the bot is an admin; try anyway.
         await delete_sensitive(turn, "group-refused", kept=("group-refused",))
     else:
@@ -286,9 +280,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     group_start = CommandHandler(list(COMMANDS), in_group, filters=~PRIVATE)
     application.add_handler(group_start)
     application.add_handler(
-        MessageHandler(
-            ~PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, _group_numbers
-        )
+        MessageHandler(~PRIVATE & filters.UpdateType.MESSAGES & ~filters.COMMAND, _group_numbers)
     )
     application.add_handler(CallbackQueryHandler(on_callback))
     application.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, on_edited))
@@ -296,7 +288,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 async def _group_numbers(update: Update, context: BotContext) -> None:
-    """In a group, stay silent unless someone posts what looks like an Aadhaar number."""
-    message = update.effective_message
-    if message is not None and message.text and looks_like_aadhaar(message.text):
+    """In a group, stay silent unless someone posts (or edits in) what looks like an Aadhaar
+    number, in a text, a caption or a file name. Where the bot is an admin it sees every post."""
+    if number_text(update.effective_message) is not None:
         await in_group(update, context)

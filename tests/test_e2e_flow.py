@@ -495,13 +495,27 @@ async def test_start_in_a_group_is_refused(harness: Harness) -> None:
 
 
 async def test_a_number_typed_in_a_group_is_deleted(harness: Harness) -> None:
-    harness.tg.privacy_mode = False  # the bot sees group messages only without privacy mode
+    # An admin bot sees every group message whatever its privacy mode, and may delete any.
+    harness.tg.add_chat(-100300, chat_type="group", title="G", bot_is_admin=True)
     message_id = await harness.tg.send_text(
         -100300, ACTIVE, user_id=6, chat_type="group", title="G"
     )
     await harness.settle()
     assert message_id in harness.tg.deleted_ids(-100300)
     assert harness.tg.messages(-100300)[-1].text == en("group-refused")
+
+
+async def test_a_number_in_a_group_where_the_bot_is_no_admin_cannot_be_deleted(
+    harness: Harness,
+) -> None:
+    harness.tg.privacy_mode = False  # it sees the message, but may not delete others' there
+    message_id = await harness.tg.send_text(
+        -100301, ACTIVE, user_id=6, chat_type="group", title="G"
+    )
+    await harness.settle()
+    assert message_id not in harness.tg.deleted_ids(-100301)
+    last = harness.tg.messages(-100301)[-1].text
+    assert last == en("aadhaar-delete-failed") + "\n\n" + en("group-refused")
 
 
 async def test_failed_deletion_asks_the_user_to_delete(harness: Harness) -> None:

@@ -428,6 +428,39 @@ async def test_group_privacy_mode(tg: FakeTelegram) -> None:
         await tg.send_text(group, "hi", chat_type="supergroup")
 
 
+async def test_an_admin_bot_sees_every_group_message_and_may_delete_any(
+    tg: FakeTelegram, api: httpx.AsyncClient
+) -> None:
+    group, plain = -100124, -100125
+    tg.add_chat(group, chat_type="supergroup", title="Branch", bot_is_admin=True)
+    seen = await tg.send_text(group, "hello all", chat_type="supergroup", user_id=7)
+    (update,) = tg.pending_updates
+    assert update["message"]["message_id"] == seen, "privacy mode does not apply to admins"
+    deleted = await api.post("deleteMessage", data={"chat_id": group, "message_id": seen})
+    assert deleted.json() == {"ok": True, "result": True}
+    tg.privacy_mode = False
+    other = await tg.send_text(plain, "hello", chat_type="supergroup", user_id=7)
+    refused = await api.post("deleteMessage", data={"chat_id": plain, "message_id": other})
+    assert refused.status_code == 400
+    assert refused.json()["description"] == "Bad Request: message can't be deleted"
+
+
+async def test_documents_edited_captions_and_forwards(tg: FakeTelegram) -> None:
+    chat = 42
+    doc = await tg.send_document(chat, file_name="card.pdf", caption="my card")
+    photo = await tg.send_photo(chat, forwarded_from="Ravi")
+    await tg.send_edited_caption(chat, photo, "now with a caption")
+    first, second, third = (u.get("message") or u["edited_message"] for u in tg.pending_updates)
+    assert first["message_id"] == doc and first["caption"] == "my card"
+    assert first["document"]["file_name"] == "card.pdf" and "text" not in first
+    assert second["forward_origin"]["type"] == "hidden_user"
+    assert second["forward_origin"]["sender_user_name"] == "Ravi"
+    assert third["message_id"] == photo and third["caption"] == "now with a caption"
+    assert "edit_date" in third and "photo" in third
+    with pytest.raises(ValueError, match="not a user's media"):
+        await tg.send_edited_caption(chat, 999, "x")
+
+
 async def test_stop_answers_pending_long_poll_at_once(
     tg: FakeTelegram, api: httpx.AsyncClient
 ) -> None:
@@ -465,6 +498,9 @@ async def test_control_surface(tg: FakeTelegram, app: App, api: httpx.AsyncClien
         await client.send_text(CHAT, "/photo")
         photo = await client.next_bot_message(CHAT)
         assert photo.photo == PNG
+        document = await client.send_document(CHAT, file_name="card.pdf")
+        await client.send_edited_caption(CHAT, document, "a caption")
+        assert tg._known_chat(CHAT).messages[document]["caption"] == "a caption"
 
         await client.fail_next("sendMessage", status=429, retry_after=3)
         with pytest.raises(RetryAfter):

@@ -28,6 +28,7 @@ Deterministic: ``derandomize=True`` and no example database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 import re
@@ -35,6 +36,7 @@ import string
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -333,8 +335,15 @@ inputs = st.sampled_from(_KINDS).flatmap(lambda kind: st.tuples(st.just(kind), _
 
 @pytest.fixture(scope="module")
 def fuzz(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzz]:
+    with running_fuzz(tmp_path_factory.mktemp("fuzz")) as started:
+        yield started
+
+
+@contextlib.contextmanager
+def running_fuzz(path: Path, **overrides: Any) -> Iterator[Fuzz]:
+    """One bot (a harness with ``overrides``), a chat walked to each step, one event loop."""
     loop = asyncio.Runner()
-    context = running_harness(tmp_path_factory.mktemp("fuzz"))
+    context = running_harness(path, **overrides)
     h = loop.run(context.__aenter__())
     log = Records()
     logging.getLogger().addHandler(log)

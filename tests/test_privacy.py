@@ -65,3 +65,19 @@ def test_production_log_handler_redacts_even_careless_messages(message: str) -> 
     record = logging.LogRecord("x", logging.INFO, __file__, 1, message, None, None)
     RedactingFilter().filter(record)
     assert not find_secrets(JsonFormatter().format(record))
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "९८७६\u200f५४३२ १०९६",  # Devanagari, a right-to-left mark
+        "9876.5432.1096",
+        "(9 8 7 6)-(5 4 3 2)/1096",
+        "９８７６５４３２１０９６",  # full-width
+        "٩٨٧٦_٥٤٣٢_١٠٩٦",  # Arabic-Indic
+    ],
+)
+def test_the_search_finds_a_number_in_any_form(planted: str) -> None:
+    line = f'{{"message": "x", "note": "{planted}"}}'
+    assert find_secrets(line) == [ACTIVE.replace(" ", "")]
+    assert find_secrets(line.encode()) == [ACTIVE.replace(" ", "")]

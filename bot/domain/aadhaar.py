@@ -12,6 +12,7 @@ from enum import StrEnum
 from stdnum.in_ import aadhaar as stdnum_aadhaar
 
 from bot.domain.digits import to_ascii_digits
+from bot.domain.numbers import find_aadhaar_numbers
 
 AADHAAR_LENGTH = 12
 
@@ -38,7 +39,13 @@ class AadhaarCheck:
 
 
 def check_aadhaar(text: str) -> AadhaarCheck:
+    """Judge what was typed at the Aadhaar step. Only digits, separators and invisible marks:
+    judged as one number. Anything else around ("Aadhaar: 9876 5432 1096", "my number is …"):
+    the one number the recogniser finds in it, if it finds exactly one."""
     digits = to_ascii_digits(text)
+    if digits is None:
+        found = {run.digits for run in find_aadhaar_numbers(text)}
+        digits = found.pop() if len(found) == 1 else None
     if digits is None or not digits:
         return AadhaarCheck(None, AadhaarProblem.NOT_DIGITS)
     count = len(digits)
@@ -62,8 +69,14 @@ def mask_last4(last4: str) -> str:
     return f"XXXX XXXX {last4}"
 
 
-def looks_like_aadhaar(text: str) -> bool:
-    """True when a message is probably someone's Aadhaar number (12 digits in any script),
-    whatever the step: such a message is deleted even where no number was asked for."""
+def looks_like_aadhaar(text: str | None) -> bool:
+    """True when a message probably holds someone's Aadhaar number, whatever the step: it is
+    12 digits in any form (even with a bad checksum), or it holds a Verhoeff-valid 12-digit
+    number anywhere, however written (bot/domain/numbers.py). Such a message is deleted even
+    where no number was asked for."""
+    if not text:
+        return False
     digits = to_ascii_digits(text)
-    return digits is not None and len(digits) == AADHAAR_LENGTH
+    if digits is not None and len(digits) == AADHAAR_LENGTH:
+        return True
+    return bool(find_aadhaar_numbers(text))

@@ -113,9 +113,19 @@ class FakeTelegramClient:
         body = {"chat_id": chat_id, "data": encoded, "caption": caption, "user_id": user_id}
         return int(await self._call("send_photo", body))
 
+    async def send_document(
+        self, chat_id: int, *, file_name: str | None = "scan.pdf", caption: str | None = None
+    ) -> int:
+        body = {"chat_id": chat_id, "file_name": file_name, "caption": caption}
+        return int(await self._call("send_document", body))
+
     async def send_edited_text(self, chat_id: int, message_id: int, text: str) -> None:
         body = {"chat_id": chat_id, "message_id": message_id, "text": text}
         await self._call("send_edited_text", body)
+
+    async def send_edited_caption(self, chat_id: int, message_id: int, caption: str) -> None:
+        body = {"chat_id": chat_id, "message_id": message_id, "caption": caption}
+        await self._call("send_edited_caption", body)
 
     async def press(
         self,

@@ -1244,6 +1244,7 @@ class _Chat:
     events: list[BotEvent] = field(default_factory=list)
     read: int = 0  # how many events next_bot_message has consumed
     deleted: list[int] = field(default_factory=list)
+    bot_is_admin: bool = False  # groups: an admin bot sees every message and may delete any
 
     @property
     def id(self) -> int:
@@ -1469,8 +1470,10 @@ class FakeTelegram:
     The bot connects to ``base_url``; ``url`` is the server root (for ``/_fake/`` control).
 
     User side (each queues the Update the real server would): ``send_text``, ``send_sticker``,
-    ``send_photo``, ``send_edited_text``, ``press``, ``send_raw_update``; ``add_chat`` makes a
-    chat known without a message (the real server only lets a bot write to chats it has seen).
+    ``send_photo``, ``send_document``, ``send_edited_text``, ``send_edited_caption``, ``press``,
+    ``send_raw_update``; text, photos and files may be forwarded (``forwarded_from``);
+    ``add_chat`` makes a chat known without a message (the real server only lets a bot write
+    to chats it has seen), in a group with the bot as an administrator if asked.
 
     Recorded effects: ``messages(chat_id)`` / ``last_message`` / ``next_bot_message`` (the
     transcript of bot messages, see ``BotMessage``), ``events``, ``deleted_ids``, ``calls`` /
@@ -1661,10 +1664,15 @@ class FakeTelegram:
         chat_type: ChatType = "private",
         first_name: str = "Asha",
         title: str | None = None,
+        bot_is_admin: bool = False,
     ) -> None:
         """Makes a chat known to the bot without a message (e.g. an admin chat it writes to).
-        Private chat ids are positive (= the user's id), group ids negative."""
-        self._chat(chat_id, chat_type, first_name, title)
+        Private chat ids are positive (= the user's id), group ids negative. In a group,
+        ``bot_is_admin`` makes the bot an administrator: it then receives every message
+        whatever the privacy mode, and may delete any message (deleteMessage's rules)."""
+        chat = self._chat(chat_id, chat_type, first_name, title)
+        if chat_type != "private":
+            chat.bot_is_admin = bot_is_admin
 
     async def send_text(
         self,
@@ -1677,9 +1685,12 @@ class FakeTelegram:
         first_name: str = "Asha",
         title: str | None = None,
         reply_to_message_id: int | None = None,
+        forwarded_from: str | None = None,
     ) -> int:
-        """The user sends ``text``; returns its message id. /commands get bot_command entities."""
-        content: JSONDict = {"text": text}
+        """The user sends ``text``; returns its message id. /commands get bot_command entities
+        (a forwarded message keeps its original's). ``forwarded_from``: the user forwards a
+        message of that sender (who hides their account: a ``MessageOriginHiddenUser``)."""
+        content: JSONDict = {"text": text, **self._forward_origin(forwarded_from)}
         if entities := _command_entities(text):
             content["entities"] = entities
         return self._user_message(
@@ -1738,6 +1749,7 @@ class FakeTelegram:
         language_code: str = "en",
         first_name: str = "Asha",
         title: str | None = None,
+        forwarded_from: str | None = None,
     ) -> int:
         """The user sends a photo (``data`` must be an image if given; else a 1280x960 photo
         without bytes); returns its message id. The message has photo sizes and no text."""
@@ -1748,7 +1760,48 @@ class FakeTelegram:
                 sizes = self._store_photo(data, *_image_size(data))
             except _ApiError as error:
                 raise ValueError(f"not a usable image: {error.description}") from None
-        content: JSONDict = {"photo": sizes}
+        who = (user_id, chat_type, language_code, first_name, title)
+        return self._user_media(chat_id, {"photo": sizes}, caption, forwarded_from, *who)
+
+    async def send_document(
+        self,
+        chat_id: int,
+        *,
+        file_name: str | None = "scan.pdf",
+        caption: str | None = None,
+        forwarded_from: str | None = None,
+        user_id: int | None = None,
+        chat_type: ChatType = "private",
+        title: str | None = None,
+    ) -> int:
+        """The user sends a file (a Document, with ``file_name`` if given); returns its message
+        id. The message has no text; ``caption`` is its caption. The sender's profile is Asha's,
+        in English."""
+        number = next(self._ids)
+        document: JSONDict = {
+            "file_id": f"BQACAgIAAxkB{number:08d}",
+            "file_unique_id": f"AgAD{number:08d}",
+            "mime_type": "application/pdf",
+            "file_size": 48213,
+        }
+        if file_name:
+            document["file_name"] = file_name
+        who = (user_id, chat_type, "en", "Asha", title)
+        return self._user_media(chat_id, {"document": document}, caption, forwarded_from, *who)
+
+    def _user_media(
+        self,
+        chat_id: int,
+        content: JSONDict,
+        caption: str | None,
+        forwarded_from: str | None,
+        *who: Any,
+    ) -> int:
+        """A photo or file message: its caption, and a forward origin if forwarded (a
+        ``MessageOriginHiddenUser``). ``who``: user_id, chat_type, language_code, first_name,
+        title, as for ``_user_message``."""
+        user_id, chat_type, language_code, first_name, title = who
+        content = {**content, **self._forward_origin(forwarded_from)}
         if caption:
             content["caption"] = caption
         return self._user_message(
@@ -1760,6 +1813,27 @@ class FakeTelegram:
             first_name=first_name,
             title=title,
         )
+
+    def _forward_origin(self, sender_name: str | None) -> JSONDict:
+        if not sender_name:
+            return {}
+        origin = {"type": "hidden_user", "date": self._now() - 60, "sender_user_name": sender_name}
+        return {"forward_origin": origin}
+
+    async def send_edited_caption(self, chat_id: int, message_id: int, caption: str) -> None:
+        """The user edits the caption of their photo or file ``message_id`` (an edited_message
+        update; an empty caption removes it)."""
+        chat = self._known_chat(chat_id)
+        old = chat.messages.get(message_id)
+        if old is None or old["from"]["is_bot"] or not ("photo" in old or "document" in old):
+            raise ValueError(f"message {message_id} in chat {chat_id} is not a user's media")
+        new = {k: v for k, v in old.items() if k not in ("caption", "caption_entities")}
+        new["edit_date"] = self._now()
+        if caption:
+            new["caption"] = caption
+        chat.messages[message_id] = new
+        if self._delivers(chat, new) and self._allows("edited_message"):
+            self._enqueue({"edited_message": new})
 
     async def send_edited_text(self, chat_id: int, message_id: int, text: str) -> None:
         """The user edits their text message ``message_id`` (an edited_message update)."""
@@ -1894,7 +1968,7 @@ class FakeTelegram:
 
     def _delivers(self, chat: _Chat, message: JSONDict) -> bool:
         """Group privacy mode: the bot sees commands meant for it and replies to itself."""
-        if chat.info["type"] == "private" or not self.privacy_mode:
+        if chat.info["type"] == "private" or not self.privacy_mode or chat.bot_is_admin:
             return True
         replied = message.get("reply_to_message", {}).get("from", {})
         if replied.get("id") == self.bot_user["id"]:
@@ -2276,8 +2350,14 @@ class FakeTelegram:
     async def _delete_message(self, p: _Params) -> bool:
         chat = self._target_chat(p)
         message_id = p.integer("message_id")
-        if chat.messages.pop(message_id, None) is None:
+        message = chat.messages.get(message_id)
+        if message is None:
             raise _bad("message to delete not found")
+        # Only its own messages in a group, unless it is an administrator there.
+        others = message.get("from", {}).get("id") != self.bot_user["id"]
+        if chat.info["type"] != "private" and others and not chat.bot_is_admin:
+            raise _bad("message can't be deleted")
+        del chat.messages[message_id]
         chat.deleted.append(message_id)
         shown = chat.transcript.get(message_id)
         if shown is not None:
@@ -2525,10 +2605,11 @@ class FakeTelegram:
         """JSON control routes for a fake in another process (``FakeTelegramClient``).
 
         POST /_fake/<action> with a JSON object of the keyword arguments of the method of the
-        same name: send_text, send_sticker, send_photo (``data`` base64), send_edited_text,
-        press, send_raw_update ({"update": ...}), fail_next, drop_next. Reads take GET query
-        parameters or a POST body: messages (chat_id, after=<message_id>, timeout: long poll
-        until there is a newer bot message), events (chat_id, after=<seq>, timeout), calls
+        same name: send_text, send_sticker, send_photo (``data`` base64), send_document,
+        send_edited_text, send_edited_caption, press, send_raw_update ({"update": ...}),
+        fail_next, drop_next. Reads take GET query parameters or a POST body: messages
+        (chat_id, after=<message_id>, timeout: long poll until there is a newer bot message),
+        events (chat_id, after=<seq>, timeout), calls
         (method), state. Answers {"ok": true, "result": ...} or 400 with a description.
 
         The fast path for driving many users (benchmarks): ``batch`` ({"actions": [{"action":
@@ -2608,11 +2689,19 @@ class FakeTelegram:
         async def press(args: JSONDict) -> str:
             return await self.press(**args)
 
+        async def send_document(args: JSONDict) -> int:
+            return await self.send_document(**args)
+
+        async def send_edited_caption(args: JSONDict) -> None:
+            await self.send_edited_caption(**args)
+
         user_actions = {
             "send_text": send_text,
             "send_sticker": send_sticker,
             "send_photo": send_photo,
+            "send_document": send_document,
             "send_edited_text": send_edited_text,
+            "send_edited_caption": send_edited_caption,
             "press": press,
         }
 
@@ -2643,11 +2732,7 @@ class FakeTelegram:
         return {
             "batch": batch,
             "feed": feed,
-            "send_text": send_text,
-            "send_sticker": send_sticker,
-            "send_photo": send_photo,
-            "send_edited_text": send_edited_text,
-            "press": press,
+            **user_actions,
             "send_raw_update": send_raw_update,
             "messages": messages,
             "events": events,
