@@ -84,6 +84,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     ) -> None:
         super().__init__(max(max_running_updates * QUEUE_FACTOR, MIN_WAITING))
         self._on_done = on_done
+        # Hears the id of each update once it is fully handled (bot/updates.py: the update
+        # source confirms it to Telegram then). Set by whoever feeds this processor.
+        self.on_handled: Callable[[int], None] | None = None
         self.max_running_updates = max_running_updates
         self._running = asyncio.BoundedSemaphore(max_running_updates)
         self._chat_locks: dict[int, asyncio.Lock] = {}
@@ -99,6 +102,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             self.in_flight -= 1
             if self._on_done is not None:
                 self._on_done(time.perf_counter() - started)
+        # Not when cancelled (the process stopping mid-update): Telegram must deliver it again.
+        if self.on_handled is not None and isinstance(update, Update):
+            self.on_handled(update.update_id)
 
     async def _process_in_order(self, chat_id: int | None, coroutine: Awaitable[Any]) -> None:
         if chat_id is None:

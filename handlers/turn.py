@@ -20,6 +20,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot import metrics
 from bot.domain.flow import FlowState, Mode, Step
@@ -71,7 +72,27 @@ class Turn:
             stored = await services.store.get_language(chat_id)
             hint = services.translator.pick_first(user.language_code if user else None)
             language = stored or hint or "en"
-        return cls(update, context, services, chat_id, user_id, language, state)
+        turn = cls(update, context, services, chat_id, user_id, language, state)
+        if turn.replayed:
+            await turn.answer_replay()
+            raise ApplicationHandlerStop  # applied once already: nothing more to do
+        return turn
+
+    @property
+    def replayed(self) -> bool:
+        """This update was applied to the check already: Telegram delivers it again because
+        the process that handled it died before confirming it (bot/updates.py)."""
+        applied = self.state.last_update_id if self.state is not None else None
+        return applied is not None and self.update.update_id <= applied
+
+    async def answer_replay(self) -> None:
+        """The user may not have seen the answer (the process died after saving, before or
+        while speaking): ask the current step's question again, and nothing else."""
+        from handlers import prompts  # the steps import this module
+
+        log.info("update.replayed", extra={"update_id": self.update.update_id})
+        await self.answer_callback()
+        await prompts.reprompt(self)
 
     # ---------------------------------------------------------------- text
     @property
@@ -215,7 +236,11 @@ class Turn:
         """Write the check's new state. Steps save *before* they speak: a process killed
         between the two then leaves the state matching what the user is about to see."""
         now = self.now
-        state = state.evolve(updated_at=now, expires_at=now + self.services.limits.idle_expiry)
+        state = state.evolve(
+            updated_at=now,
+            expires_at=now + self.services.limits.idle_expiry,
+            last_update_id=self.update.update_id,
+        )
         await self.services.store.save_flow(state)
         self.state = state
         return state

@@ -53,6 +53,7 @@ def full_state(chat_id: int = 987654321, **changes: object) -> FlowState:
         resends=1,
         generate_attempts=3,
         prompt_message_id=777,
+        last_update_id=2**40 + 7,  # Telegram's update ids pass 2**31: a 64-bit column
         extra={"captcha_message_id": "778", "greeting": "नमस्ते", "quote": 'a "b" \\ c'},
     )
     return state.evolve(**changes) if changes else state

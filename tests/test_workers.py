@@ -187,7 +187,7 @@ def _alive(pid: int) -> bool:
 async def test_checks_are_shared_between_the_workers(tmp_path: Path) -> None:
     metrics_port = _free_ports(3)
     async with instance(tmp_path, METRICS_PORT=str(metrics_port)) as (tg, bot):
-        await bot.wait_said("dispatcher.started", 60)
+        await bot.wait_said("fanout.started", 60)
         users = [User(chat_id=chat) for chat in range(7001, 7007)]  # both shards
         for user in users:
             await tg.send_text(user.chat_id, "/start")
@@ -214,7 +214,7 @@ async def test_a_dead_worker_stops_the_instance(tmp_path: Path) -> None:
     """Better a restart (by a supervisor, or the HA standby) than one shard of users going
     unanswered."""
     async with instance(tmp_path) as (_, bot):
-        await bot.wait_said("dispatcher.started", 60)
+        await bot.wait_said("fanout.started", 60)
         first, second = process_tree(bot.process.pid)[1:]
         _kill(first)
         await asyncio.wait_for(asyncio.to_thread(bot.process.wait), 20)
@@ -227,7 +227,7 @@ async def test_a_dead_worker_stops_the_instance(tmp_path: Path) -> None:
 async def test_workers_stop_when_the_dispatcher_is_killed(tmp_path: Path) -> None:
     """SIGKILL leaves no orphans: each worker sees its pipe end, finishes, and exits."""
     async with instance(tmp_path) as (_, bot):
-        await bot.wait_said("dispatcher.started", 60)
+        await bot.wait_said("fanout.started", 60)
         workers = process_tree(bot.process.pid)[1:]
         bot.process.send_signal(signal.SIGKILL)
         bot.process.wait(timeout=10)
@@ -244,7 +244,7 @@ async def test_webhook_mode_with_workers(tmp_path: Path) -> None:
         "WEBHOOK_PORT": str(port),
     }
     async with instance(tmp_path, **webhook) as (tg, bot):
-        await bot.wait_said("dispatcher.started", 60)
+        await bot.wait_said("fanout.started", 60)
         assert tg.webhook is not None and tg.webhook.url == webhook["WEBHOOK_URL"]
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
             ready = await http.get("/readyz")

@@ -48,6 +48,9 @@ class FlowState:
     resends: int = 0
     generate_attempts: int = 0
     prompt_message_id: int | None = None  # the bot message whose buttons belong to this step
+    # The Telegram update that last changed this state: one delivered again after a crash is
+    # recognised by it (an update id never goes down) and not applied twice.
+    last_update_id: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     def evolve(self, **changes: object) -> FlowState:
