@@ -11,13 +11,14 @@ import contextlib
 import gc
 import logging
 import signal
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from pydantic import SecretStr
 from telegram import BotCommand
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
@@ -34,6 +35,7 @@ from bot.i18n import shared_translator
 from bot.leader import Leadership, leader_gauge
 from bot.metrics import LiveValues, MeteredVendor, serving_metrics
 from bot.notices import Notices, load_registry
+from bot.recovery import answer_interrupted
 from bot.sandbox import Sandbox, SandboxConfig, SandboxTransport, create_sandbox_app, sandbox_of
 from bot.services import BotContext, SeedingApplication, Services
 from bot.store.factory import open_store
@@ -225,8 +227,15 @@ async def taking_updates(application: SeedingApplication) -> AsyncIterator[Leade
 
     api = RawBotApi(settings.telegram_base_url, application.bot.token)
     try:
+
+        async def send(chat_id: int, text: str) -> None:
+            await application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+
+        def recover() -> Awaitable[int]:
+            return answer_interrupted(services.store, services.translator, send)
+
         source = update_source(settings, api, tracker, deliver, ready, services.extras)
-        async with updates.taking_updates(settings, api.bot_id, source) as leadership:
+        async with updates.taking_updates(settings, api.bot_id, source, recover) as leadership:
             services.extras["leadership"] = leadership
             services.extras["tracker"] = tracker
             yield leadership

@@ -11,11 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 from bot.config import Settings
+from bot.i18n import shared_translator
 from bot.leader import leader_gauge
 from bot.metrics import LiveValues, serving_metrics
+from bot.recovery import answer_interrupted
 from bot.store.base import Store
 from bot.updates import HandledTracker, RawBotApi, taking_updates, update_source
 from bot.webhook import database_ready
@@ -38,10 +41,18 @@ async def fan_out_until_stopped(
     async def ready() -> dict[str, bool]:
         return {"database": await database_ready(store), "workers": pool.alive}
 
+    async def send(chat_id: int, text: str) -> None:
+        await api.call("sendMessage", {"chat_id": chat_id, "text": text, "parse_mode": "HTML"})
+
+    def recover() -> Awaitable[int]:
+        return answer_interrupted(store, shared_translator(), send)
+
     extras: dict[str, Any] = {}
     source = update_source(settings, api, tracker, pool.deliver, ready, extras)
     async with contextlib.AsyncExitStack() as stack:
-        leadership = await stack.enter_async_context(taking_updates(settings, api.bot_id, source))
+        leadership = await stack.enter_async_context(
+            taking_updates(settings, api.bot_id, source, recover)
+        )
         values = LiveValues(leader=leader_gauge(leadership))
         stack.enter_context(serving_metrics(settings.metrics_port, settings.metrics_host, values))
         log.info("fanout.started", extra={"workers": pool.size})

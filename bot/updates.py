@@ -249,16 +249,28 @@ async def taking_updates(
     settings: Settings,
     bot_id: str,
     source: Callable[[], contextlib.AbstractAsyncContextManager[object]],
+    before: Callable[[], Awaitable[object]],
 ) -> AsyncIterator[Leadership | None]:
     """Leadership, applied once for every topology: run ``source`` at once with SQLite (one
-    instance), or, with PostgreSQL, whenever this instance is the leader (bot/leader.py).
-    Yields at once either way: a standby runs, waiting for its turn."""
-    if not settings.uses_postgres:
+    instance), or, with PostgreSQL, whenever this instance is the leader (bot/leader.py);
+    ``before`` runs first each time (bot/recovery.py: answer the users a dead leader left
+    waiting). Yields at once either way: a standby runs, waiting for its turn."""
+
+    @contextlib.asynccontextmanager
+    async def started() -> AsyncIterator[None]:
+        try:
+            await before()
+        except Exception as exc:  # the users are not told; taking updates matters more
+            log.error("recovery.failed", extra={"error": type(exc).__name__})
         async with source():
+            yield
+
+    if not settings.uses_postgres:
+        async with started():
             yield None
         return
     leadership = Leadership(
         settings.database_url, bot_id, check_every_s=settings.ha_check_interval_s
     )
-    async with leading(leadership, source):
+    async with leading(leadership, started):
         yield leadership

@@ -23,6 +23,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot import metrics
+from bot.concurrency import confirm_early
 from bot.domain.flow import FlowState, Mode, Step
 from bot.services import BotContext, Services
 from bot.store.base import CheckRecord
@@ -187,6 +188,23 @@ class Turn:
                 return True
             log.warning("message.delete_failed", extra={"error": type(exc).__name__})
             return False
+
+    @contextlib.asynccontextmanager
+    async def vendor_call(self, call: str) -> AsyncIterator[None]:
+        """Wrap a vendor call: first the check saves that it waits for ``call``, and the update
+        may be confirmed to Telegram (bot/concurrency.py: confirm_early); if the process dies
+        before the answer, the next start tells the user (bot/recovery.py) rather than Telegram
+        delivering the update again and the call being made twice blindly. The typing indicator
+        shows meanwhile. The mark goes with the step's next save."""
+        if self.state is not None:
+            await self.save(self.state.evolve(awaiting_vendor=call))
+            confirm_early()
+        try:
+            async with self.typing():
+                yield
+        finally:
+            if self.state is not None:
+                self.state = self.state.evolve(awaiting_vendor=None)
 
     @contextlib.asynccontextmanager
     async def typing(self, action: str = ChatAction.TYPING) -> AsyncIterator[None]:
