@@ -38,7 +38,9 @@ from bot.notices import Notices, load_registry
 from bot.recovery import answer_interrupted
 from bot.sandbox import Sandbox, SandboxConfig, SandboxTransport, create_sandbox_app, sandbox_of
 from bot.services import BotContext, SeedingApplication, Services
+from bot.startup import with_retries
 from bot.store.factory import open_store
+from bot.telegram_http import AiohttpRequest
 from bot.telegram_request import RetryingRequest
 from bot.updates import HandledTracker, RawBotApi, parse_update, update_source
 from bot.vendor.breaker import BreakerMachine, CircuitBreaker
@@ -158,6 +160,10 @@ def build_application(services: Services, *, runs_jobs: bool = True) -> SeedingA
     token = settings.telegram_bot_token
     if token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    requests = (
+        RetryingRequest(connection_pool_size=settings.max_concurrent_updates + 4),
+        AiohttpRequest(),
+    )
     builder = (
         ApplicationBuilder()
         .application_class(SeedingApplication, {"services": services})
@@ -168,11 +174,12 @@ def build_application(services: Services, *, runs_jobs: bool = True) -> SeedingA
         .concurrent_updates(
             PerChatUpdateProcessor(settings.max_concurrent_updates, on_done=metrics.update_handled)
         )
-        # One connection per update in flight, plus getUpdates on its own pool. Sends that
-        # fail in passing are sent again (bot/telegram_request.py).
-        .request(RetryingRequest(connection_pool_size=settings.max_concurrent_updates + 4))
+        # One connection per update in flight. Sends that fail in passing are sent again
+        # (bot/telegram_request.py). getUpdates is bot/updates.py's, on a session of its own.
+        .request(requests[0])
+        .get_updates_request(requests[1])
+        .updater(None)
     )
-    builder = builder.updater(None)
     if settings.telegram_sends_per_second:
         limiter: Any = AIORateLimiter(
             overall_max_rate=settings.telegram_sends_per_second, max_retries=3
@@ -180,6 +187,7 @@ def build_application(services: Services, *, runs_jobs: bool = True) -> SeedingA
         builder = builder.rate_limiter(limiter)
     application = builder.build()
     assert isinstance(application, SeedingApplication)
+    application.requests = requests
     router.register(application)
     if runs_jobs:
         retention.schedule(application)
@@ -309,32 +317,44 @@ async def running_bot(
     )
     try:
         application = build_application(services, runs_jobs=first)
-        async with application:
-            await application.start()
-            source: contextlib.AbstractAsyncContextManager[object] = (
-                taking_updates(application) if worker is None else contextlib.nullcontext()
-            )
-            try:
-                async with source, exporting_metrics(application, reports_leader=worker is None):
-                    if first:
-                        # After the update source has started: the menus are a convenience
-                        # (every language to parse, some fifteen calls), not worth keeping the
-                        # first user waiting for. Tests await ``application.menus``.
-                        application.menus = asyncio.create_task(_set_menus(application))
-                    log.info(
-                        "bot.started",
-                        extra={"sandbox": services.sandbox, "mode": settings.bot_mode},
-                    )
-                    yield application
-            finally:
-                if application.menus is not None:
-                    application.menus.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await application.menus
-                await application.stop()
+        try:
+            async with application:
+                await application.start()
+                source: contextlib.AbstractAsyncContextManager[object] = (
+                    taking_updates(application) if worker is None else contextlib.nullcontext()
+                )
+                try:
+                    async with (
+                        source,
+                        exporting_metrics(application, reports_leader=worker is None),
+                    ):
+                        if first:
+                            # After the update source has started: the menus are a convenience
+                            # (every language to parse, some fifteen calls), not worth keeping the
+                            # first user waiting for. Tests await ``application.menus``.
+                            application.menus = asyncio.create_task(_set_menus(application))
+                        log.info(
+                            "bot.started",
+                            extra={"sandbox": services.sandbox, "mode": settings.bot_mode},
+                        )
+                        yield application
+                finally:
+                    if application.menus is not None:
+                        application.menus.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await application.menus
+                    await application.stop()
+        finally:
+            # A start-up that failed (Telegram unreachable) leaves PTB's sessions open.
+            await _close_requests(application)
     finally:
         await services.vendor.aclose()
         await services.store.close()
+
+
+async def _close_requests(application: SeedingApplication) -> None:
+    for request in application.requests:
+        await request.shutdown()  # nothing to do when PTB has closed it
 
 
 async def _set_menus(application: SeedingApplication) -> None:
@@ -360,10 +380,16 @@ def settle_process(*, all_locales: bool = False) -> None:
 
 
 async def run_until_signalled(settings: Settings) -> None:
+    """The bot until SIGINT or SIGTERM; while Telegram or the database is unreachable at
+    start-up, it tries again (bot/startup.py)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with running_bot(settings):
-        await stop.wait()
+
+    async def run() -> None:
+        async with running_bot(settings):
+            await stop.wait()
+
+    await with_retries(run, stop)
     log.info("bot.stopped")

@@ -175,7 +175,7 @@ class RawBotApi:
 async def poll_updates(api: RawBotApi, tracker: HandledTracker, deliver: Deliver) -> None:
     """Long polling, forever. Each new update is ``deliver``-ed (taken for handling); the offset
     sent with the next getUpdates is the tracker's: Telegram forgets what lies below it."""
-    await api.call("deleteWebhook", {"drop_pending_updates": False})
+    webhook_deleted = False
     failures = 0
     while True:
         if tracker.in_flight:
@@ -184,6 +184,9 @@ async def poll_updates(api: RawBotApi, tracker: HandledTracker, deliver: Deliver
         if tracker.offset is not None:
             params["offset"] = tracker.offset
         try:
+            if not webhook_deleted:  # polling and a webhook exclude each other
+                await api.call("deleteWebhook", {"drop_pending_updates": False})
+                webhook_deleted = True
             batch = await api.call("getUpdates", params, wait_s=POLL_TIMEOUT_S + 10)
         except BotApiError as exc:
             if exc.code == 401:

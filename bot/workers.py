@@ -307,6 +307,7 @@ async def run_worker(
     process exits."""
     from bot.app import WorkerSlot, running_bot
     from bot.concurrency import PerChatUpdateProcessor
+    from bot.startup import with_retries
     from bot.updates import parse_update
 
     loop = asyncio.get_running_loop()
@@ -323,19 +324,24 @@ async def run_worker(
         with contextlib.suppress(BrokenPipeError):
             os.write(status_fd, HANDLED_PREFIX + str(update_id).encode() + b"\n")
 
-    async with running_bot(settings, worker=WorkerSlot(index, count)) as application:
-        processor = application.update_processor
-        assert isinstance(processor, PerChatUpdateProcessor)
-        processor.on_handled = handled
-        os.write(status_fd, READY_LINE)
-        async for data in read_updates(reader):
-            update = parse_update(data, application.bot)
-            if update is None:  # set aside (logged): confirmed, so that the others flow
-                update_id = data.get("update_id")
-                if isinstance(update_id, int):
-                    handled(update_id)
-                continue
-            await application.update_queue.put(update)
-        # The pipe ended. Leaving the block stops the application, which first handles
-        # everything already on its queue and in flight.
+    async def serve() -> None:
+        async with running_bot(settings, worker=WorkerSlot(index, count)) as application:
+            processor = application.update_processor
+            assert isinstance(processor, PerChatUpdateProcessor)
+            processor.on_handled = handled
+            os.write(status_fd, READY_LINE)
+            async for data in read_updates(reader):
+                update = parse_update(data, application.bot)
+                if update is None:  # set aside (logged): confirmed, so that the others flow
+                    update_id = data.get("update_id")
+                    if isinstance(update_id, int):
+                        handled(update_id)
+                    continue
+                await application.update_queue.put(update)
+            # The pipe ended. Leaving the block stops the application, which first handles
+            # everything already on its queue and in flight.
+
+    # Telegram or the database away at start-up: tried again (bot/startup.py), within the
+    # fan-out's patience (READY_WITHIN_S).
+    await with_retries(serve, asyncio.Event())
     return 0

@@ -52,6 +52,28 @@ def test_filter_redacts_args_and_exceptions() -> None:
     assert "654321" not in output
 
 
+def test_python_telegram_bots_records_never_carry_what_they_format() -> None:
+    """PTB logs "Error while building CallbackContext for update %s" at CRITICAL with the
+    whole update; a batch holds other users' OTPs (a six-digit OTP is no Aadhaar number for
+    the redaction's patterns)."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactingFilter())
+    logger = logging.getLogger("telegram.ext.Application")
+    logger.addHandler(handler)
+    try:
+        try:
+            raise KeyError("text: 654321")
+        except KeyError as exc:
+            logger.critical("Error for update %s.", {"text": "OTP 654321"}, exc_info=exc)
+    finally:
+        logger.removeHandler(handler)
+    output = stream.getvalue()
+    assert "654321" not in output
+    assert "Error for update %s. (KeyError)" in output
+
+
 def test_callback_payload_round_trip() -> None:
     data = encode(Action.LANGUAGE, "Ab_9-xYz", "hi")
     assert len(data.encode()) <= MAX_CALLBACK_BYTES
