@@ -1,5 +1,5 @@
 """Worker processes (BOT_WORKERS > 1, bot/workers.py): the pure sharding rule, each worker's
-share of the limits, and real instances (a dispatcher and its workers as child processes)
+share of the limits, and real instances (an update fan-out and its workers as child processes)
 against the fake Telegram and the sandbox served by this process over loopback."""
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def test_workers_split_the_send_limit_and_get_their_own_metrics_port() -> None:
 
 
 def _free_ports(count: int) -> int:
-    """A base port with ``count`` free ports in a row (the dispatcher's and each worker's)."""
+    """A base port with ``count`` free ports in a row (the fan-out's and each worker's)."""
     for _ in range(50):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -204,7 +204,7 @@ async def test_checks_are_shared_between_the_workers(tmp_path: Path) -> None:
         workers = process_tree(bot.process.pid)[1:]
         assert len(workers) == 2
 
-    # A graceful stop (SIGTERM to the dispatcher) stops the workers too.
+    # A graceful stop (SIGTERM to the fan-out) stops the workers too.
     assert bot.process.returncode == 0
     assert await _gone(workers, 5)
 
@@ -224,7 +224,7 @@ async def test_a_dead_worker_stops_the_instance(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-async def test_workers_stop_when_the_dispatcher_is_killed(tmp_path: Path) -> None:
+async def test_workers_stop_when_the_fan_out_is_killed(tmp_path: Path) -> None:
     """SIGKILL leaves no orphans: each worker sees its pipe end, finishes, and exits."""
     async with instance(tmp_path) as (_, bot):
         await bot.wait_said("fanout.started", 60)
