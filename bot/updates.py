@@ -22,10 +22,10 @@ update processor does (bot/concurrency.py); with worker processes each worker wr
 its status pipe (bot/workers.py). An update that waits on the vendor is reported as soon as its
 check has saved that it waits (handlers/turn.py: ``Turn.vendor_call``), so that seconds of
 vendor latency do not hold the offset, and getUpdates' window of 100 with it; bot/recovery.py
-answers that user if the process dies before the vendor does. A process that dies leaves its unconfirmed updates with
-Telegram, which delivers them again to whoever runs next; handlers recognise one they had
-already applied (``FlowState.last_update_id``, handlers/turn.py). docs/reliability.md says why
-and what this costs.
+answers that user if the process dies before the vendor does. A process that dies leaves its
+unconfirmed updates with Telegram, which delivers them again to whoever runs next; handlers
+recognise one they had already applied (``FlowState.last_update_id``, handlers/turn.py).
+docs/reliability.md says why and what this costs.
 """
 
 from __future__ import annotations

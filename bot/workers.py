@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
+from bot.startup import Refused
 
 if TYPE_CHECKING:
     from bot.updates import HandledTracker
@@ -123,6 +124,9 @@ def fork_workers(settings: Settings, count: int) -> list[ForkedWorker]:
                 os.close(updates_write)
                 os.close(status_read)
                 code = _run_worker_process(settings, index, count, updates_read, status_write)
+            except Refused as exc:  # one line, no traceback: no retry helps
+                log.error("worker.refused", extra={"index": index, "reason": str(exc)})
+                code = 2
             except BaseException:
                 log.exception("worker.failed", extra={"index": index})
             finally:
@@ -264,7 +268,11 @@ async def run_instance(settings: Settings, forked: Sequence[ForkedWorker]) -> in
         try:
             store = await open_store(settings.database_url)  # for /readyz
             try:
-                await pool.ready()
+                try:
+                    await pool.ready()
+                except (WorkerDied, TimeoutError) as exc:  # each worker said why, above
+                    log.error("fanout.workers_not_started", extra={"error": type(exc).__name__})
+                    return 1
                 code = await fan_out_until_stopped(settings, api, pool, tracker, store, stop)
             finally:
                 await store.close()
