@@ -233,15 +233,14 @@ async def taking_updates(application: SeedingApplication) -> AsyncIterator[Leade
     async def ready() -> dict[str, bool]:
         return await readiness(services)
 
+    async def send(chat_id: int, text: str) -> None:
+        await application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+
+    def recover() -> Awaitable[int]:  # users whose vendor call died with the last process
+        return answer_interrupted(services.store, services.translator, send)
+
     api = RawBotApi(settings.telegram_base_url, application.bot.token)
     try:
-
-        async def send(chat_id: int, text: str) -> None:
-            await application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-
-        def recover() -> Awaitable[int]:
-            return answer_interrupted(services.store, services.translator, send)
-
         source = update_source(settings, api, tracker, deliver, ready, services.extras)
         async with updates.taking_updates(settings, api.bot_id, source, recover) as leadership:
             services.extras["leadership"] = leadership
