@@ -52,7 +52,7 @@ def rss_kib(pid: int) -> int:
 
 def pss_kib(pid: int) -> int:
     """Proportional set size (each page shared by k processes counted 1/k in each), from
-    /proc/<pid>/smaps_rollup; RSS where the kernel has no such file. Summed over a dispatcher
+    /proc/<pid>/smaps_rollup; RSS where the kernel has no such file. Summed over a fan-out process
     and the workers forked from it, PSS counts their shared pages once, RSS once per process."""
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
@@ -64,7 +64,7 @@ def pss_kib(pid: int) -> int:
 
 
 def process_tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (a bot with BOT_WORKERS > 1 is a dispatcher and its
+    """``pid`` and its descendants (a bot with BOT_WORKERS > 1 is a fan-out process and its
     workers), from /proc/<pid>/task/<tid>/children."""
     found = [pid]
     for task in Path(f"/proc/{pid}/task").glob("*"):

@@ -158,7 +158,7 @@ class Scenarios:
 
         Read against a bot that already has a tenth as many users waiting, not an idle one:
         what the first users cost once (caches filled, connection pools grown, and, with
-        workers, the pages they share with the dispatcher copied as they are first written)
+        workers, the pages they share with the fan-out process copied as they are first written)
         is not what each further user costs."""
         users = max(self.plan.sizes)
         per_user: list[float] = []

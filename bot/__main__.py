@@ -93,9 +93,14 @@ def _run(settings: Settings) -> int:
         workers = fork_workers(settings, settings.bot_workers)  # before any event loop
         return _in_loop(run_instance(settings, workers))
     from bot.app import run_until_signalled, settle_process
+    from bot.startup import Refused
 
     settle_process()
-    _in_loop(run_until_signalled(settings))
+    try:
+        _in_loop(run_until_signalled(settings))
+    except Refused as exc:
+        print(f"Cannot start: {exc}.", file=sys.stderr)
+        return 2
     return 0
 
 

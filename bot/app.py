@@ -11,17 +11,18 @@ import contextlib
 import gc
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from pydantic import SecretStr
-from telegram import BotCommand, Update
+from telegram import BotCommand
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes
 
-from bot import digest, metrics, retention
+from bot import digest, metrics, retention, updates
 from bot.clock import Clock, SystemClock
 from bot.concurrency import OffSlotVendor, PerChatUpdateProcessor
 from bot.config import Settings
@@ -32,21 +33,24 @@ from bot.errors import on_error
 from bot.held_numbers import HeldNumbers
 from bot.http_pool import ShardedTransport
 from bot.i18n import shared_translator
-from bot.leader import Leadership, leader_gauge, leading
+from bot.leader import Leadership, leader_gauge
 from bot.metrics import LiveValues, MeteredVendor, serving_metrics
 from bot.notices import Notices, load_registry
+from bot.recovery import answer_interrupted
 from bot.sandbox import Sandbox, SandboxConfig, SandboxTransport, create_sandbox_app, sandbox_of
 from bot.services import BotContext, SeedingApplication, Services
+from bot.startup import with_retries
 from bot.store.base import Store
 from bot.store.factory import open_store
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_request import RetryingRequest
+from bot.updates import HandledTracker, RawBotApi, parse_update, update_source
 from bot.vendor.breaker import BreakerMachine, CircuitBreaker
 from bot.vendor.client import DeepvueClient
 from bot.vendor.config import VendorConfig
 from bot.vendor.pacing import Sleep
 from bot.waiting_room import CountingRateLimiter, WaitingRoom
-from bot.webhook import receiving_webhook
+from bot.webhook import readiness
 from handlers import access, router, waiting
 
 log = logging.getLogger(__name__)
@@ -54,8 +58,6 @@ log = logging.getLogger(__name__)
 SANDBOX_BASE_URL = "http://sandbox.invalid"  # never resolved: the transport is in-process
 SANDBOX_CREDENTIAL = "sandbox"
 COMMAND_KEYS = EVERYONE_COMMANDS  # admins' and agents' chats get theirs: handlers/access.py
-# Long polling: how long getUpdates waits on Telegram's side for something to arrive.
-POLL_TIMEOUT_S = 10
 
 
 def build_vendor(
@@ -188,15 +190,18 @@ async def build_services(
     )
 
 
-def build_application(
-    services: Services, *, takes_updates: bool = True, runs_jobs: bool = True
-) -> SeedingApplication:
-    """The PTB application. A worker process (bot/workers.py) ``takes_updates`` from its
-    instance's dispatcher instead of Telegram, so it has no updater; only one runs the jobs."""
+def build_application(services: Services, *, runs_jobs: bool = True) -> SeedingApplication:
+    """The PTB application. It has no updater of its own: updates come from our one pipeline
+    (bot/updates.py), directly or, in a worker process (bot/workers.py), through the update
+    fan-out; only one process runs the jobs."""
     settings = services.settings
     token = settings.telegram_bot_token
     if token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    requests = (
+        RetryingRequest(connection_pool_size=settings.max_concurrent_updates + 4),
+        AiohttpRequest(),
+    )
     builder = (
         ApplicationBuilder()
         .application_class(SeedingApplication, {"services": services})
@@ -207,14 +212,12 @@ def build_application(
         .concurrent_updates(
             PerChatUpdateProcessor(settings.max_concurrent_updates, on_done=metrics.update_handled)
         )
-        # One connection per update in flight, plus getUpdates on its own pool. Sends that
-        # fail in passing are sent again (bot/telegram_request.py).
-        .request(RetryingRequest(connection_pool_size=settings.max_concurrent_updates + 4))
+        # One connection per update in flight. Sends that fail in passing are sent again
+        # (bot/telegram_request.py). getUpdates is bot/updates.py's, on a session of its own.
+        .request(requests[0])
+        .get_updates_request(requests[1])
+        .updater(None)
     )
-    if takes_updates:
-        builder = builder.get_updates_request(AiohttpRequest(read_timeout=POLL_TIMEOUT_S + 10))
-    else:
-        builder = builder.updater(None)
     if settings.telegram_sends_per_second:
         # Counts what queues behind it: the waiting room adds that to its estimates.
         limiter: Any = CountingRateLimiter(
@@ -223,6 +226,7 @@ def build_application(
         builder = builder.rate_limiter(limiter)
     application = builder.build()
     assert isinstance(application, SeedingApplication)
+    application.requests = requests
     router.register(application)
     if runs_jobs:
         retention.schedule(application)
@@ -247,47 +251,43 @@ async def set_command_menus(application: SeedingApplication) -> None:
 
 
 @contextlib.asynccontextmanager
-async def polling(application: SeedingApplication) -> AsyncIterator[None]:
-    """Updates by long polling (the default BOT_MODE)."""
-    assert application.updater is not None
-    await application.updater.start_polling(
-        poll_interval=0,
-        timeout=POLL_TIMEOUT_S,
-        allowed_updates=Update.ALL_TYPES,
-        drop_pending_updates=False,
-    )
-    try:
-        yield
-    finally:
-        await application.updater.stop()
-
-
-def receiving_updates(
-    application: SeedingApplication,
-) -> contextlib.AbstractAsyncContextManager[object]:
-    """Where updates come from: BOT_MODE=polling or webhook (bot/webhook.py)."""
-    if application.services.settings.bot_mode == "webhook":
-        return receiving_webhook(application)
-    return polling(application)
-
-
-@contextlib.asynccontextmanager
 async def taking_updates(application: SeedingApplication) -> AsyncIterator[Leadership | None]:
-    """The leadership hook: start the update source (polling or webhook) at once with SQLite
-    (one instance), or, with PostgreSQL, whenever this instance is the leader (bot/leader.py).
-    Yields at once either way: a standby runs, waiting for its turn."""
-    settings = application.services.settings
-    if not settings.uses_postgres:
-        async with receiving_updates(application):
-            yield None
-        return
-    bot_id = application.bot.token.split(":", 1)[0]
-    leadership = Leadership(
-        settings.database_url, bot_id, check_every_s=settings.ha_check_interval_s
-    )
-    application.services.extras["leadership"] = leadership
-    async with leading(leadership, lambda: receiving_updates(application)):
-        yield leadership
+    """This process's update source (bot/updates.py: long polling or the webhook, under the
+    leadership rule), feeding ``application.update_queue``; an update is confirmed to Telegram
+    once the update processor has handled it."""
+    services = application.services
+    settings = services.settings
+    tracker = HandledTracker()
+    processor = application.update_processor
+    assert isinstance(processor, PerChatUpdateProcessor)
+    processor.on_handled = tracker.handled
+
+    async def deliver(data: Mapping[str, Any]) -> None:
+        update = parse_update(data, application.bot)
+        if update is None:  # set aside (logged): confirmed, so that the others flow
+            tracker.set_aside += 1
+            tracker.handled(int(data["update_id"]))
+            return
+        await application.update_queue.put(update)
+
+    async def ready() -> dict[str, bool]:
+        return await readiness(services)
+
+    async def send(chat_id: int, text: str) -> None:
+        await application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+
+    def recover() -> Awaitable[int]:  # users whose vendor call died with the last process
+        return answer_interrupted(services.store, services.translator, send)
+
+    api = RawBotApi(settings.telegram_base_url, application.bot.token)
+    try:
+        source = update_source(settings, api, tracker, deliver, ready, services.extras)
+        async with updates.taking_updates(settings, api.bot_id, source, recover) as leadership:
+            services.extras["leadership"] = leadership
+            services.extras["tracker"] = tracker
+            yield leadership
+    finally:
+        await api.aclose()
 
 
 @contextlib.asynccontextmanager
@@ -295,7 +295,7 @@ async def exporting_metrics(
     application: SeedingApplication, *, reports_leader: bool = True
 ) -> AsyncIterator[int | None]:
     """/metrics on METRICS_PORT (off when 0), with the values read at scrape time. A worker
-    process does not report leadership: its instance's dispatcher does (bot/workers.py)."""
+    process does not report leadership: its instance's fan-out does (bot/workers.py)."""
     services = application.services
     settings = services.settings
     breaker = services.breaker
@@ -348,7 +348,7 @@ async def running_bot(
 
     ``sleep`` is how the vendor client waits between retries: tests pass their fake clock's.
     As a ``worker`` process it takes no updates itself: the caller puts the ones its
-    instance's dispatcher hands it on ``update_queue`` (bot/workers.py). The first worker
+    instance's update fan-out hands it on ``update_queue`` (bot/workers.py). The first worker
     sets the command menus and runs the jobs.
     """
     if worker is not None:
@@ -362,37 +362,46 @@ async def running_bot(
         lane=worker.index if worker else 0,
     )
     try:
-        application = build_application(services, takes_updates=worker is None, runs_jobs=first)
-        async with application:
-            await application.start()
-            source: contextlib.AbstractAsyncContextManager[object] = (
-                taking_updates(application) if worker is None else contextlib.nullcontext()
-            )
-            try:
-                async with (
-                    source as leadership,
-                    exporting_metrics(application, reports_leader=worker is None),
-                    waiting.serving(application, leadership, worker=worker is not None),
-                ):
-                    if first:
-                        # After the update source has started: the menus are a convenience
-                        # (every language to parse, some fifteen calls), not worth keeping the
-                        # first user waiting for. Tests await ``application.menus``.
-                        application.menus = asyncio.create_task(_set_menus(application))
-                    log.info(
-                        "bot.started",
-                        extra={"sandbox": services.sandbox, "mode": settings.bot_mode},
-                    )
-                    yield application
-            finally:
-                if application.menus is not None:
-                    application.menus.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await application.menus
-                await application.stop()
+        application = build_application(services, runs_jobs=first)
+        try:
+            async with application:
+                await application.start()
+                source: contextlib.AbstractAsyncContextManager[object] = (
+                    taking_updates(application) if worker is None else contextlib.nullcontext()
+                )
+                try:
+                    async with (
+                        source as leadership,
+                        exporting_metrics(application, reports_leader=worker is None),
+                        waiting.serving(application, leadership, worker=worker is not None),
+                    ):
+                        if first:
+                            # After the update source has started: the menus are a convenience
+                            # (every language to parse, some fifteen calls), not worth keeping the
+                            # first user waiting for. Tests await ``application.menus``.
+                            application.menus = asyncio.create_task(_set_menus(application))
+                        log.info(
+                            "bot.started",
+                            extra={"sandbox": services.sandbox, "mode": settings.bot_mode},
+                        )
+                        yield application
+                finally:
+                    if application.menus is not None:
+                        application.menus.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await application.menus
+                    await application.stop()
+        finally:
+            # A start-up that failed (Telegram unreachable) leaves PTB's sessions open.
+            await _close_requests(application)
     finally:
         await services.vendor.aclose()
         await services.store.close()
+
+
+async def _close_requests(application: SeedingApplication) -> None:
+    for request in application.requests:
+        await request.shutdown()  # nothing to do when PTB has closed it
 
 
 async def _set_menus(application: SeedingApplication) -> None:
@@ -418,10 +427,16 @@ def settle_process(*, all_locales: bool = False) -> None:
 
 
 async def run_until_signalled(settings: Settings) -> None:
+    """The bot until SIGINT or SIGTERM; while Telegram or the database is unreachable at
+    start-up, it tries again (bot/startup.py)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with running_bot(settings):
-        await stop.wait()
+
+    async def run() -> None:
+        async with running_bot(settings):
+            await stop.wait()
+
+    await with_retries(run, stop)
     log.info("bot.stopped")

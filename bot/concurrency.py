@@ -59,6 +59,20 @@ class _Slot:
 
 
 _current_slot: ContextVar[_Slot | None] = ContextVar("running_slot", default=None)
+# Confirms the update being processed to its source ahead of its end (see confirm_early).
+_confirm: ContextVar[Callable[[], None] | None] = ContextVar("confirm_update", default=None)
+
+
+def confirm_early() -> None:
+    """Let the update being processed be confirmed to Telegram now, before it is done: its
+    check has just saved, durably, that it waits for the vendor (``awaiting_vendor``), and a
+    process that dies meanwhile leaves that mark for the next start to answer
+    (bot/recovery.py). Otherwise an update waiting seconds on the vendor would hold getUpdates'
+    offset, and with it the window of 100 updates every other chat's updates must fit in.
+    Outside an update (tests, jobs) it does nothing."""
+    confirm = _confirm.get()
+    if confirm is not None:
+        confirm()
 
 
 @contextlib.asynccontextmanager
@@ -84,6 +98,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     ) -> None:
         super().__init__(max(max_running_updates * QUEUE_FACTOR, MIN_WAITING))
         self._on_done = on_done
+        # Hears the id of each update once it is fully handled (bot/updates.py: the update
+        # source confirms it to Telegram then). Set by whoever feeds this processor.
+        self.on_handled: Callable[[int], None] | None = None
         self.max_running_updates = max_running_updates
         self._running = asyncio.BoundedSemaphore(max_running_updates)
         self._chat_locks: dict[int, asyncio.Lock] = {}
@@ -93,12 +110,24 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         self.in_flight += 1
         started = time.perf_counter()
+        confirmed = False
+
+        def confirm() -> None:
+            nonlocal confirmed
+            if not confirmed and self.on_handled is not None and isinstance(update, Update):
+                confirmed = True
+                self.on_handled(update.update_id)
+
+        token = _confirm.set(confirm)
         try:
             await self._process_in_order(_chat_key(update), coroutine)
         finally:
+            _confirm.reset(token)
             self.in_flight -= 1
             if self._on_done is not None:
                 self._on_done(time.perf_counter() - started)
+        # Not when cancelled (the process stopping mid-update): Telegram must deliver it again.
+        confirm()
 
     async def _process_in_order(self, chat_id: int | None, coroutine: Awaitable[Any]) -> None:
         if chat_id is None:

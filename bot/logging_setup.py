@@ -49,6 +49,8 @@ class RedactingFilter(logging.Filter):
     """Rewrites the record's message (and exception text) with :func:`redact`."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("telegram"):
+            _without_contents(record)
         message = record.getMessage()
         record.msg = redact(message)
         record.args = None
@@ -59,6 +61,19 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         return True
+
+
+def _without_contents(record: logging.LogRecord) -> None:
+    """python-telegram-bot formats whole objects into some of its records (an update it could
+    not build a context for, at CRITICAL): a batch holds other users' OTPs. Keep its words and
+    the exception's type, never the arguments or the exception's text."""
+    record.msg = str(record.msg)
+    record.args = None
+    if record.exc_info:
+        error = record.exc_info[1]
+        record.msg += f" ({type(error).__name__})" if error is not None else ""
+        record.exc_info = None
+        record.exc_text = None
 
 
 _STANDARD_ATTRS = frozenset(

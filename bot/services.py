@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.request import BaseRequest
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -56,6 +57,7 @@ class SeedingApplication(Application[Any, Any, Any, Any, Any, Any]):
         super().__init__(**kwargs)
         self.services = services
         self.menus: asyncio.Task[None] | None = None  # setting the command menus, at start
+        self.requests: tuple[BaseRequest, ...] = ()  # the Bot API sessions (bot/app.py)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -1,9 +1,16 @@
 """Webhook mode (BOT_MODE=webhook): Telegram posts each update to us instead of us polling.
 
-A small Starlette app served by uvicorn in the bot's own event loop, python-telegram-bot's
-documented custom-webhook pattern: an update is checked, parsed and put on
-``application.update_queue``, where the same processing as in polling mode picks it up. It also
-serves:
+A small Starlette app served by uvicorn in the bot's own event loop: an update is checked and
+handed on (``deliver``: to the application's queue, or to a worker process), and the request is
+answered 200 only once the update is handled (bot/updates.py). Until then Telegram holds it: a
+process that dies mid-update leaves no 200, and Telegram delivers the update again. A delivery
+repeated while the update is in flight waits for the same handling; one repeated after it is
+handled gets 200 at once. An update not handled within ``ANSWER_WITHIN_S`` (a vendor slower
+than its own time-outs) gets 503, so that Telegram asks again later rather than forget it.
+
+Each update holds one of Telegram's connections while it is handled, vendor waits included, so
+setWebhook asks for ``max_connections=100`` (the most Telegram allows): like getUpdates' window
+of 100, at most that many updates are in flight at once. It also serves:
 
 - ``GET /healthz``: liveness (the process and its event loop answer);
 - ``GET /readyz``: readiness (the database answers a query; the vendor is reachable: circuit not
@@ -19,11 +26,12 @@ delivers them when the bot is back (deleting it would only make them wait unaske
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -34,25 +42,33 @@ from telegram import Update
 
 from bot.config import Settings
 from bot.sandbox.server import serving
-from bot.services import SeedingApplication, Services
+from bot.services import Services
 from bot.store.base import Store
+from bot.updates import Deliver, HandledTracker, Readiness
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 MAX_UPDATE_BYTES = 1024 * 1024  # a Telegram update is a few kB; refuse anything absurd
 LOCAL_URL = "webhook_local_url"  # Services.extras key: where the server listens (tests)
-# Telegram opens at most this many connections to a webhook at once.
+# Telegram opens at most this many connections to a webhook at once (its maximum).
 MAX_CONNECTIONS = 100
+# How long a delivery waits for its update to be handled before asking Telegram to try again.
+ANSWER_WITHIN_S = 50.0
 
 
-# Hands one update (decoded JSON, its update_id checked) on to be handled.
-Deliver = Callable[[Mapping[str, Any]], Awaitable[None]]
-Readiness = Callable[[], Awaitable[dict[str, bool]]]
 SetWebhook = Callable[..., Awaitable[Any]]
 
 
-def create_webhook_app(path: str, secret: str, deliver: Deliver, ready: Readiness) -> Starlette:
+def create_webhook_app(
+    path: str,
+    secret: str,
+    tracker: HandledTracker,
+    deliver: Deliver,
+    ready: Readiness,
+    *,
+    answer_within_s: float = ANSWER_WITHIN_S,
+) -> Starlette:
     """The webhook endpoint at ``path`` (POST), and the two health routes."""
     expected = secret.encode()
 
@@ -62,14 +78,17 @@ def create_webhook_app(path: str, secret: str, deliver: Deliver, ready: Readines
             log.warning("webhook.refused", extra={"reason": "secret"})
             return Response(status_code=403)
         update = _decode(await request.body())
-        if update is not None:
-            try:
-                await deliver(update)
-            except (ValueError, TypeError, KeyError, AttributeError):  # malformed fields
-                update = None
         if update is None:
             log.warning("webhook.refused", extra={"reason": "not an update"})
             return Response(status_code=400)
+        update_id = update["update_id"]
+        if tracker.take(update_id):
+            await deliver(update)
+        try:
+            await asyncio.wait_for(tracker.wait_handled(update_id), answer_within_s)
+        except TimeoutError:
+            log.warning("webhook.not_yet_handled", extra={"update_id": update_id})
+            return Response(status_code=503)
         return Response(status_code=200)
 
     async def healthz(request: Request) -> Response:
@@ -113,7 +132,7 @@ async def readiness(services: Services) -> dict[str, bool]:
 
 
 async def database_ready(store: Store) -> bool:
-    """Does the database answer now? (also the dispatcher's, bot/dispatcher.py)"""
+    """Does the database answer now? (also the update fan-out's, bot/fanout.py)"""
     try:
         await store.get_language(0)  # a real round trip, reading one indexed row
     except Exception as exc:  # any failure means not ready; the type is enough to look into
@@ -129,38 +148,28 @@ async def _vendor_ready(services: Services) -> bool:
 
 @contextlib.asynccontextmanager
 async def serving_webhook(
-    settings: Settings, deliver: Deliver, ready: Readiness, set_webhook: SetWebhook
+    settings: Settings,
+    tracker: HandledTracker,
+    deliver: Deliver,
+    ready: Readiness,
+    set_webhook: SetWebhook,
+    *,
+    extras: dict[str, Any],
 ) -> AsyncIterator[str]:
     """Serve the webhook, then tell Telegram where it is (``set_webhook`` takes the Bot API's
-    setWebhook parameters); stop serving on exit. Yields the local URL served on."""
+    setWebhook parameters); stop serving on exit. Yields the local URL served on, also noted
+    in ``extras[LOCAL_URL]``."""
     assert settings.webhook_url and settings.webhook_secret  # checked by Settings
     secret = settings.webhook_secret.get_secret_value()
-    app = create_webhook_app(settings.webhook_path, secret, deliver, ready)
+    app = create_webhook_app(settings.webhook_path, secret, tracker, deliver, ready)
     async with serving(app, settings.webhook_listen, settings.webhook_port) as local_url:
+        extras[LOCAL_URL] = local_url
         await set_webhook(
             url=settings.webhook_url,
             secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
             drop_pending_updates=False,
-            max_connections=min(MAX_CONNECTIONS, settings.max_concurrent_updates),
+            max_connections=MAX_CONNECTIONS,
         )
         log.info("webhook.set", extra={"listen": local_url, "path": settings.webhook_path})
         yield local_url
-
-
-@contextlib.asynccontextmanager
-async def receiving_webhook(application: SeedingApplication) -> AsyncIterator[None]:
-    """The webhook of a bot in one process: updates go on ``application.update_queue``."""
-    services = application.services
-
-    async def deliver(data: Mapping[str, Any]) -> None:
-        await application.update_queue.put(Update.de_json(dict(data), application.bot))
-
-    async def ready() -> dict[str, bool]:
-        return await readiness(services)
-
-    async with serving_webhook(
-        services.settings, deliver, ready, application.bot.set_webhook
-    ) as local_url:
-        services.extras[LOCAL_URL] = local_url
-        yield

@@ -1,27 +1,30 @@
 """Worker processes: one instance of the bot on several cores (BOT_WORKERS=N, N > 1).
 
-One Python process uses one core. With workers, an instance is a small *dispatcher* process and
-N worker processes forked from it, each a whole bot (handlers, store connection,
-vendor client, its own Bot API connections) except that it takes no updates from Telegram::
+One Python process uses one core. With workers, an instance is a small *update fan-out* process
+and N worker processes forked from it, each a whole bot (handlers, store connection, vendor
+client, its own Bot API connections) except that it takes no updates from Telegram::
 
-    Telegram ──getUpdates / webhook──▶ dispatcher ──chat id mod N──▶ worker k ──▶ Bot API
-                                       (leader lock)      (a pipe)    (handles, answers)
+    Telegram ──getUpdates / webhook──▶ fan-out ──chat id mod N──▶ worker k ──▶ Bot API
+                 ◀── confirmed ───── (leader lock) ◀── handled ── (handles, answers)
 
 * **Every update of a chat goes to the same worker**, in order: the per-chat ordering and the
   Aadhaar number held in memory for a chat (bot/held_numbers.py) work as in one process.
-* **The dispatcher takes updates only while it leads** (PostgreSQL, bot/leader.py) and
-  confirms a batch to Telegram only after writing it to the workers' pipes: if the dispatcher
-  dies, its workers still read what is in their pipes, handle it, then see the end of the pipe
-  and stop. A worker that dies stops the whole instance (exit status 1), so a supervisor or the
-  HA standby takes over rather than one shard of users going unanswered.
+* **The fan-out takes updates only while it leads** (PostgreSQL, bot/leader.py), through the
+  one update pipeline (bot/updates.py), and confirms an update to Telegram only once its
+  worker has written ``handled <update_id>`` on its status pipe. If the fan-out dies, its
+  workers still handle what is in their pipes, then see the end of the pipe and stop; what
+  was not confirmed is delivered again to whoever leads next. A worker that dies stops the
+  whole instance (exit status 1), so a supervisor or the HA standby takes over rather than
+  one shard of users going unanswered; its unconfirmed updates go to them too.
 * **Limits shared across the instance are split**: each worker paces its vendor calls to 1/N
   of the plan and its sends to 1/N of TELEGRAM_SENDS_PER_SECOND, rounding down.
 * **Metrics**: METRICS_PORT serves the instance's leadership; worker k serves its own
   counters on METRICS_PORT + 1 + k.
 
-bot/dispatcher.py is the dispatcher's update source; this module starts the workers and
-feeds them. A worker reads one JSON update per line from its pipe and writes ``ready`` on
-another once it can take them; its log goes to stderr with the dispatcher's.
+bot/fanout.py runs the fan-out; this module starts the workers and feeds them. A worker reads
+one JSON update per line from its pipe and writes ``ready`` on another once it can take them,
+then ``handled <update_id>`` for each update it is done with; its log goes to stderr with the
+fan-out's.
 """
 
 from __future__ import annotations
@@ -32,20 +35,23 @@ import json
 import logging
 import os
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
+from bot.startup import Refused
+
+if TYPE_CHECKING:
+    from bot.updates import HandledTracker
 
 log = logging.getLogger(__name__)
 
 READY_LINE = b"ready\n"
+HANDLED_PREFIX = b"handled "
 READY_WITHIN_S = 60.0
 STOP_WITHIN_S = 15.0  # a worker finishes what is in flight (a vendor call may take 20 s)
 MAX_LINE_BYTES = 2 * 1024 * 1024  # a Telegram update is a few kB; the webhook refuses > 1 MiB
-
-Deliver = Callable[[Mapping[str, Any]], Awaitable[None]]
 
 
 # ------------------------------------------------------------------------ which worker
@@ -54,7 +60,7 @@ Deliver = Callable[[Mapping[str, Any]], Awaitable[None]]
 def chat_key(update: Mapping[str, Any]) -> int:
     """The id an update is sharded by: its chat's, as python-telegram-bot's
     ``Update.effective_chat`` would give it, else its sender's (inline queries and the like
-    have no chat), else 0. Pure, so that the dispatcher never parses a whole Update."""
+    have no chat), else 0. Pure, so that the fan-out never parses a whole Update."""
     for name, value in update.items():
         if name == "update_id" or not isinstance(value, Mapping):
             continue
@@ -75,7 +81,7 @@ def shard_of(update: Mapping[str, Any], workers: int) -> int:
     return chat_key(update) % workers
 
 
-# ------------------------------------------------------------------------ dispatcher side
+# ------------------------------------------------------------------------ fan-out side
 
 
 class WorkerDied(RuntimeError):
@@ -84,8 +90,9 @@ class WorkerDied(RuntimeError):
 
 @dataclass(frozen=True)
 class ForkedWorker:
-    """A worker process as its dispatcher holds it: its pid and the dispatcher's ends of its two
-    pipes (updates down, and up: ``ready``, then the end of the pipe when the worker exits)."""
+    """A worker process as its fan-out holds it: its pid and the fan-out's ends of its two
+    pipes (updates down, and up: ``ready``, ``handled <id>`` lines, then the end of the pipe
+    when the worker exits)."""
 
     pid: int
     updates_fd: int
@@ -108,7 +115,7 @@ def fork_workers(settings: Settings, count: int) -> list[ForkedWorker]:
         updates_read, updates_write = os.pipe()
         status_read, status_write = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the worker: never returns into the dispatcher's code
+        if pid == 0:  # the worker: never returns into the fan-out's code
             code = 1
             try:
                 for other in forked:  # else a sibling's pipe would never end
@@ -117,6 +124,9 @@ def fork_workers(settings: Settings, count: int) -> list[ForkedWorker]:
                 os.close(updates_write)
                 os.close(status_read)
                 code = _run_worker_process(settings, index, count, updates_read, status_write)
+            except Refused as exc:  # one line, no traceback: no retry helps
+                log.error("worker.refused", extra={"index": index, "reason": str(exc)})
+                code = 2
             except BaseException:
                 log.exception("worker.failed", extra={"index": index})
             finally:
@@ -129,7 +139,7 @@ def fork_workers(settings: Settings, count: int) -> list[ForkedWorker]:
 
 
 class _Worker:
-    """The dispatcher's live handle on one forked worker."""
+    """The fan-out's live handle on one forked worker."""
 
     def __init__(self, forked: ForkedWorker, pool: WorkerPool) -> None:
         self.forked = forked
@@ -156,7 +166,11 @@ class _Worker:
         line = await reader.readline()
         if line == READY_LINE:
             self.started.set_result(None)
-            await reader.read()  # until the worker's end of the pipe closes: it has exited
+            handled = self.pool.tracker.handled
+            # Until the worker's end of the pipe closes: it has exited.
+            while line := await reader.readline():
+                if line.startswith(HANDLED_PREFIX):
+                    handled(int(line[len(HANDLED_PREFIX) :]))
         else:
             self.started.set_exception(WorkerDied(f"worker {self.forked.pid} did not start"))
         self.exited.set()
@@ -168,17 +182,20 @@ class _Worker:
 class WorkerPool:
     """The instance's worker processes, and the pipes that feed them."""
 
-    def __init__(self) -> None:
+    def __init__(self, tracker: HandledTracker) -> None:
+        self.tracker = tracker  # hears each worker's "handled"
         self.closing = False
         self.died = asyncio.Event()  # set when a worker exits while the pool is open
         self._workers: list[_Worker] = []
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def running(cls, forked: Sequence[ForkedWorker]) -> AsyncIterator[WorkerPool]:
+    async def running(
+        cls, forked: Sequence[ForkedWorker], tracker: HandledTracker
+    ) -> AsyncIterator[WorkerPool]:
         """The pool of workers ``fork_workers`` started (``ready()`` waits for them to start);
         stops them on exit."""
-        pool = cls()
+        pool = cls(tracker)
         try:
             for worker in forked:
                 handle = _Worker(worker, pool)
@@ -190,9 +207,7 @@ class WorkerPool:
 
     async def ready(self) -> None:
         """Until every worker says it is ready; raises WorkerDied if one exits first."""
-        await asyncio.wait_for(
-            asyncio.gather(*(w.started for w in self._workers)), READY_WITHIN_S
-        )
+        await asyncio.wait_for(asyncio.gather(*(w.started for w in self._workers)), READY_WITHIN_S)
 
     @property
     def size(self) -> int:
@@ -235,28 +250,35 @@ class WorkerPool:
 
 
 async def run_instance(settings: Settings, forked: Sequence[ForkedWorker]) -> int:
-    """The dispatcher of the workers ``fork_workers`` started: once they are ready, take
+    """The update fan-out of the workers ``fork_workers`` started: once they are ready, take
     updates while leading, until a signal (0) or a worker's death (1). Each worker opens the
     store and migrates it if needed (migrations run once, under a lock: bot/store/migrate.py)."""
+    from bot.fanout import fan_out_until_stopped
+    from bot.store.factory import open_store
+    from bot.updates import HandledTracker, RawBotApi
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with WorkerPool.running(forked) as pool:
-        from bot.dispatcher import RawBotApi, dispatch_until_stopped
-        from bot.store.factory import open_store
-
-        api = RawBotApi(settings)
+    tracker = HandledTracker()
+    async with WorkerPool.running(forked, tracker) as pool:
+        assert settings.telegram_bot_token is not None
+        api = RawBotApi(settings.telegram_base_url, settings.telegram_bot_token.get_secret_value())
         try:
             store = await open_store(settings.database_url)  # for /readyz
             try:
-                await pool.ready()
-                code = await dispatch_until_stopped(settings, api, pool, store, stop)
+                try:
+                    await pool.ready()
+                except (WorkerDied, TimeoutError) as exc:  # each worker said why, above
+                    log.error("fanout.workers_not_started", extra={"error": type(exc).__name__})
+                    return 1
+                code = await fan_out_until_stopped(settings, api, pool, tracker, store, stop)
             finally:
                 await store.close()
         finally:
             await api.aclose()
-    log.info("dispatcher.stopped", extra={"status": code})
+    log.info("fanout.stopped", extra={"status": code})
     return code
 
 
@@ -264,7 +286,7 @@ async def run_instance(settings: Settings, forked: Sequence[ForkedWorker]) -> in
 
 
 async def read_updates(reader: asyncio.StreamReader) -> AsyncIterator[dict[str, Any]]:
-    """The updates on the pipe from the dispatcher, until it closes (or dies)."""
+    """The updates on the pipe from the fan-out, until it closes (or dies)."""
     while line := await reader.readline():
         try:
             update = json.loads(line)
@@ -287,12 +309,14 @@ def _run_worker_process(
 async def run_worker(
     settings: Settings, index: int, count: int, updates_fd: int, status_fd: int
 ) -> int:
-    """One worker: a whole bot fed from the dispatcher's pipe. Signals are the dispatcher's to
-    act on (a Ctrl-C reaches the whole process group): the worker stops when its pipe ends.
-    ``status_fd`` carries ``ready`` and stays open until the process exits."""
-    from telegram import Update
-
+    """One worker: a whole bot fed from the fan-out's pipe. Signals are the fan-out's to act on
+    (a Ctrl-C reaches the whole process group): the worker stops when its pipe ends.
+    ``status_fd`` carries ``ready``, then ``handled <id>`` per update, and stays open until the
+    process exits."""
     from bot.app import WorkerSlot, running_bot
+    from bot.concurrency import PerChatUpdateProcessor
+    from bot.startup import with_retries
+    from bot.updates import parse_update
 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -301,15 +325,31 @@ async def run_worker(
     await loop.connect_read_pipe(
         lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(updates_fd, "rb")
     )
-    async with running_bot(settings, worker=WorkerSlot(index, count)) as application:
-        os.write(status_fd, READY_LINE)
-        async for data in read_updates(reader):
-            try:
-                update = Update.de_json(data, application.bot)
-            except (ValueError, TypeError, KeyError, AttributeError):  # not an update after all
-                log.warning("worker.bad_update", extra={"update_id": data.get("update_id")})
-                continue
-            await application.update_queue.put(update)
-        # The pipe ended. Leaving the block stops the application, which first handles
-        # everything already on its queue and in flight.
+
+    def handled(update_id: int) -> None:
+        # A few bytes: written whole, at once (the fan-out reads its end all the time). With
+        # the fan-out gone nobody confirms anything: Telegram delivers it again to the next.
+        with contextlib.suppress(BrokenPipeError):
+            os.write(status_fd, HANDLED_PREFIX + str(update_id).encode() + b"\n")
+
+    async def serve() -> None:
+        async with running_bot(settings, worker=WorkerSlot(index, count)) as application:
+            processor = application.update_processor
+            assert isinstance(processor, PerChatUpdateProcessor)
+            processor.on_handled = handled
+            os.write(status_fd, READY_LINE)
+            async for data in read_updates(reader):
+                update = parse_update(data, application.bot)
+                if update is None:  # set aside (logged): confirmed, so that the others flow
+                    update_id = data.get("update_id")
+                    if isinstance(update_id, int):
+                        handled(update_id)
+                    continue
+                await application.update_queue.put(update)
+            # The pipe ended. Leaving the block stops the application, which first handles
+            # everything already on its queue and in flight.
+
+    # Telegram or the database away at start-up: tried again (bot/startup.py), within the
+    # fan-out's patience (READY_WITHIN_S).
+    await with_retries(serve, asyncio.Event())
     return 0

@@ -53,7 +53,7 @@ async def accept(
         await otp.request_otp(turn, number, session_id=None, captcha_text=None)
         return
     try:
-        async with turn.typing():
+        async with turn.vendor_call("initiate-session"):
             session = await turn.services.vendor.initiate_session()
     except VendorError as exc:
         if not delete_warning:  # (else saved above)

@@ -43,12 +43,13 @@ async def fresh(turn: Turn, intro_key: str, **args: object) -> None:
     state = turn.state
     assert state is not None
     vendor = turn.services.vendor
+    session = state.vendor_session_id
+    if session and captcha_session_expired(state, turn.now, turn.services.limits):
+        session = None
     try:
-        async with turn.typing():
-            if state.vendor_session_id and not captcha_session_expired(
-                state, turn.now, turn.services.limits
-            ):
-                image = await vendor.reload_captcha(state.vendor_session_id)
+        async with turn.vendor_call("reload-captcha" if session else "initiate-session"):
+            if session:
+                image = await vendor.reload_captcha(session)
             else:
                 image = await vendor.initiate_session()
     except VendorError as exc:

@@ -66,7 +66,7 @@ async def request_otp(
     state = turn.state
     assert state is not None
     try:
-        async with turn.typing():
+        async with turn.vendor_call("generate-otp"):
             sent = await turn.services.vendor.generate_otp(
                 number, session_id=session_id, captcha=captcha_text
             )
@@ -145,7 +145,7 @@ async def on_text(turn: Turn, text: str) -> None:
         await turn.say("otp-bad-format", *warning)
         return
     try:
-        async with turn.typing():
+        async with turn.vendor_call("verify-otp"):
             seeding = await turn.services.vendor.verify_otp(state.reference_id, code)
     except VendorError as exc:
         await _verify_failed(turn, exc, warning)

@@ -20,8 +20,10 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot import metrics
+from bot.concurrency import confirm_early
 from bot.domain.flow import FlowState, Mode, Step
 from bot.domain.references import reference_hash
 from bot.services import BotContext, Services
@@ -72,7 +74,35 @@ class Turn:
             stored = await services.store.get_language(chat_id)
             hint = services.translator.pick_first(user.language_code if user else None)
             language = stored or hint or "en"
-        return cls(update, context, services, chat_id, user_id, language, state)
+        turn = cls(update, context, services, chat_id, user_id, language, state)
+        if turn.replayed:
+            await turn.answer_replay()
+            raise ApplicationHandlerStop  # applied once already: nothing more to do
+        return turn
+
+    @property
+    def replayed(self) -> bool:
+        """This update was applied to the check already: Telegram delivers it again because
+        the process that handled it died before confirming it (bot/updates.py)."""
+        applied = self.state.last_update_id if self.state is not None else None
+        update_id = self.telegram_update_id
+        return applied is not None and update_id is not None and update_id <= applied
+
+    @property
+    def telegram_update_id(self) -> int | None:
+        """The id Telegram gave this update; None for the bot's own word to a chat (the waiting
+        room's call, bot/waiting_room.py: id 0), which Telegram never delivers again."""
+        update_id = self.update.update_id
+        return update_id if update_id > 0 else None
+
+    async def answer_replay(self) -> None:
+        """The user may not have seen the answer (the process died after saving, before or
+        while speaking): ask the current step's question again, and nothing else."""
+        from handlers import prompts  # the steps import this module
+
+        log.info("update.replayed", extra={"update_id": self.update.update_id})
+        await self.answer_callback()
+        await prompts.reprompt(self)
 
     # ---------------------------------------------------------------- text
     @property
@@ -169,6 +199,23 @@ class Turn:
             return False
 
     @contextlib.asynccontextmanager
+    async def vendor_call(self, call: str) -> AsyncIterator[None]:
+        """Wrap a vendor call: first the check saves that it waits for ``call``, and the update
+        may be confirmed to Telegram (bot/concurrency.py: confirm_early); if the process dies
+        before the answer, the next start tells the user (bot/recovery.py) rather than Telegram
+        delivering the update again and the call being made twice blindly. The typing indicator
+        shows meanwhile. The mark goes with the step's next save."""
+        if self.state is not None:
+            await self.save(self.state.evolve(awaiting_vendor=call))
+            confirm_early()
+        try:
+            async with self.typing():
+                yield
+        finally:
+            if self.state is not None:
+                self.state = self.state.evolve(awaiting_vendor=None)
+
+    @contextlib.asynccontextmanager
     async def typing(self, action: str = ChatAction.TYPING) -> AsyncIterator[None]:
         """Show ``action`` while the body runs, if it runs longer than ``TYPING_DELAY_S``."""
         sleep = self.services.typing_wait
@@ -218,7 +265,12 @@ class Turn:
         now = self.now
         limits = self.services.limits
         idle = limits.waiting_expiry if state.step is Step.WAITING else limits.idle_expiry
-        state = state.evolve(updated_at=now, expires_at=now + idle)
+        applied = self.telegram_update_id
+        state = state.evolve(
+            updated_at=now,
+            expires_at=now + idle,
+            last_update_id=state.last_update_id if applied is None else applied,
+        )
         await self.services.store.save_flow(state)
         self.state = state
         return state

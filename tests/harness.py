@@ -317,7 +317,7 @@ class Instance:
         await stop_process(self.process)
 
     def kill(self) -> None:
-        """SIGKILL the process and any it started (a dispatcher's workers); wait for it."""
+        """SIGKILL the process and any it started (a fan-out's workers); wait for it."""
         for pid in reversed(process_tree(self.process.pid)):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)

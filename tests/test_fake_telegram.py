@@ -512,3 +512,36 @@ async def test_control_surface(tg: FakeTelegram, app: App, api: httpx.AsyncClien
             await client.next_bot_message(CHAT, timeout=0.05)
         refused = await api.get(f"{tg.url}/_fake/send_text", params={"chat_id": CHAT})
         assert refused.status_code == 400 and "POST" in refused.json()["description"]
+
+
+async def test_the_webhook_gets_an_update_again_until_it_answers_2xx() -> None:
+    """As Telegram: one POST per update with the secret token; an error status (or no answer)
+    and the update is posted again; once answered 2xx it is gone."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from bot.sandbox.server import serving
+
+    posts: list[tuple[int, str | None]] = []
+
+    async def hook(request: Request) -> Response:
+        body = await request.json()
+        posts.append((body["update_id"], request.headers.get("X-Telegram-Bot-Api-Secret-Token")))
+        return Response(status_code=500 if len(posts) == 1 else 200)
+
+    app = Starlette(routes=[Route("/hook", hook, methods=["POST"])])
+    async with FakeTelegram() as tg, serving(app, "127.0.0.1", 0) as local:
+        await tg.send_text(42, "/start")
+        tg.deliver_webhook_to(f"{local}/hook", retry_s=0.01)
+        await asyncio.sleep(0.05)
+        assert posts == [], "nothing is posted while no webhook is set"
+        async with httpx.AsyncClient() as client:
+            answer = await client.post(
+                f"{tg.base_url}{tg.token}/setWebhook",
+                data={"url": "https://bot.example.org/hook", "secret_token": "s3"},
+            )
+        assert answer.json()["ok"]
+        await tg.wait_for(lambda: not tg.pending_updates, timeout=5)
+    assert posts == [(1, "s3"), (1, "s3")]

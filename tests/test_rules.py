@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+from collections.abc import Iterator
 
 import pytest
 
@@ -33,23 +35,44 @@ def test_redact_keeps_ordinary_numbers() -> None:
     assert redact("update 12345 took 42 ms") == "update 12345 took 42 ms"
 
 
-def test_filter_redacts_args_and_exceptions() -> None:
+@contextlib.contextmanager
+def production_handler(logger_name: str) -> Iterator[tuple[logging.Logger, io.StringIO]]:
+    """``logger_name``'s logger with the production handler's filter and format on it."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RedactingFilter())
-    logger = logging.getLogger("test.redaction")
+    logger = logging.getLogger(logger_name)
     logger.addHandler(handler)
     try:
+        yield logger, stream
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_filter_redacts_args_and_exceptions() -> None:
+    with production_handler("test.redaction") as (logger, stream):
         try:
             raise ValueError("bad number 9876 5432 1096")
         except ValueError:
             logger.exception("failed for %s", "987654321096", extra={"detail": "otp=654321"})
-    finally:
-        logger.removeHandler(handler)
     output = stream.getvalue()
     assert "1096" not in output.replace("[redacted]", "")
     assert "654321" not in output
+
+
+def test_python_telegram_bots_records_never_carry_what_they_format() -> None:
+    """PTB logs "Error while building CallbackContext for update %s" at CRITICAL with the
+    whole update; a batch holds other users' OTPs (a six-digit OTP is no Aadhaar number for
+    the redaction's patterns)."""
+    with production_handler("telegram.ext.Application") as (logger, stream):
+        try:
+            raise KeyError("text: 654321")
+        except KeyError as exc:
+            logger.critical("Error for update %s.", {"text": "OTP 654321"}, exc_info=exc)
+    output = stream.getvalue()
+    assert "654321" not in output
+    assert "Error for update %s. (KeyError)" in output
 
 
 def test_callback_payload_round_trip() -> None:

@@ -53,6 +53,8 @@ def full_state(chat_id: int = 987654321, **changes: object) -> FlowState:
         resends=1,
         generate_attempts=3,
         prompt_message_id=777,
+        last_update_id=2**40 + 7,
+        awaiting_vendor="generate-otp",  # Telegram's update ids pass 2**31: a 64-bit column
         extra={"captcha_message_id": "778", "greeting": "नमस्ते", "quote": 'a "b" \\ c'},
     )
     return state.evolve(**changes) if changes else state
@@ -145,6 +147,22 @@ async def test_save_flow_overwrites(store: Store) -> None:
 
     assert await store.get_flow(newer.chat_id) == newer
     assert await store.get_flow(2) == minimal_state(chat_id=2)
+
+
+async def test_flows_awaiting_vendor(store: Store) -> None:
+    await store.save_flow(minimal_state(chat_id=1))
+    await store.save_flow(full_state(chat_id=3))  # awaiting generate-otp
+    await store.save_flow(minimal_state(chat_id=2).evolve(awaiting_vendor="verify-otp"))
+
+    found = await store.flows_awaiting_vendor()
+
+    assert [(s.chat_id, s.awaiting_vendor) for s in found] == [
+        (2, "verify-otp"),
+        (3, "generate-otp"),
+    ]
+    assert found[1] == full_state(chat_id=3)
+    await store.save_flow(full_state(chat_id=3, awaiting_vendor=None))
+    assert [s.chat_id for s in await store.flows_awaiting_vendor()] == [2]
 
 
 async def test_delete_flow(store: Store) -> None:
@@ -371,9 +389,7 @@ async def test_checks_by_agent_newest_first_and_counted(store: Store) -> None:
 
 async def test_personal_data_counts(store: Store) -> None:
     agent, citizen = 99, 7
-    assert await store.personal_data(citizen, citizen) == PersonalData(
-        False, None, 0, 0, 0, 0, 0
-    )
+    assert await store.personal_data(citizen, citizen) == PersonalData(False, None, 0, 0, 0, 0, 0)
     await store.save_flow(minimal_state(citizen))
     await store.set_language(citizen, "ta")
     await store.add_otp_request(citizen, T0)

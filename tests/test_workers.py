@@ -1,5 +1,5 @@
 """Worker processes (BOT_WORKERS > 1, bot/workers.py): the pure sharding rule, each worker's
-share of the limits, and real instances (a dispatcher and its workers as child processes)
+share of the limits, and real instances (an update fan-out and its workers as child processes)
 against the fake Telegram and the sandbox served by this process over loopback."""
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def test_workers_split_the_send_limit_and_get_their_own_metrics_port() -> None:
 
 
 def _free_ports(count: int) -> int:
-    """A base port with ``count`` free ports in a row (the dispatcher's and each worker's)."""
+    """A base port with ``count`` free ports in a row (the fan-out's and each worker's)."""
     for _ in range(50):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -187,7 +187,7 @@ def _alive(pid: int) -> bool:
 async def test_checks_are_shared_between_the_workers(tmp_path: Path) -> None:
     metrics_port = _free_ports(3)
     async with instance(tmp_path, METRICS_PORT=str(metrics_port)) as (tg, bot):
-        await bot.wait_said("dispatcher.started", 60)
+        await bot.wait_said("fanout.started", 60)
         users = [User(chat_id=chat) for chat in range(7001, 7007)]  # both shards
         for user in users:
             await tg.send_text(user.chat_id, "/start")
@@ -204,7 +204,7 @@ async def test_checks_are_shared_between_the_workers(tmp_path: Path) -> None:
         workers = process_tree(bot.process.pid)[1:]
         assert len(workers) == 2
 
-    # A graceful stop (SIGTERM to the dispatcher) stops the workers too.
+    # A graceful stop (SIGTERM to the fan-out) stops the workers too.
     assert bot.process.returncode == 0
     assert await _gone(workers, 5)
 
@@ -214,7 +214,7 @@ async def test_a_dead_worker_stops_the_instance(tmp_path: Path) -> None:
     """Better a restart (by a supervisor, or the HA standby) than one shard of users going
     unanswered."""
     async with instance(tmp_path) as (_, bot):
-        await bot.wait_said("dispatcher.started", 60)
+        await bot.wait_said("fanout.started", 60)
         first, second = process_tree(bot.process.pid)[1:]
         _kill(first)
         await asyncio.wait_for(asyncio.to_thread(bot.process.wait), 20)
@@ -224,10 +224,10 @@ async def test_a_dead_worker_stops_the_instance(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-async def test_workers_stop_when_the_dispatcher_is_killed(tmp_path: Path) -> None:
+async def test_workers_stop_when_the_fan_out_is_killed(tmp_path: Path) -> None:
     """SIGKILL leaves no orphans: each worker sees its pipe end, finishes, and exits."""
     async with instance(tmp_path) as (_, bot):
-        await bot.wait_said("dispatcher.started", 60)
+        await bot.wait_said("fanout.started", 60)
         workers = process_tree(bot.process.pid)[1:]
         bot.process.send_signal(signal.SIGKILL)
         bot.process.wait(timeout=10)
@@ -244,7 +244,7 @@ async def test_webhook_mode_with_workers(tmp_path: Path) -> None:
         "WEBHOOK_PORT": str(port),
     }
     async with instance(tmp_path, **webhook) as (tg, bot):
-        await bot.wait_said("dispatcher.started", 60)
+        await bot.wait_said("fanout.started", 60)
         assert tg.webhook is not None and tg.webhook.url == webhook["WEBHOOK_URL"]
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
             ready = await http.get("/readyz")

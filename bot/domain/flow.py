@@ -49,6 +49,14 @@ class FlowState:
     resends: int = 0
     generate_attempts: int = 0
     prompt_message_id: int | None = None  # the bot message whose buttons belong to this step
+    # The Telegram update that last changed this state: one delivered again after a crash is
+    # recognised by it (an update id never goes down) and not applied twice.
+    last_update_id: int | None = None
+    # The vendor call this check is waiting for (``initiate-session``, ``reload-captcha``,
+    # ``generate-otp``, ``verify-otp``), saved before the call is made: the update that asked
+    # for it is confirmed to Telegram then, and if the process dies before the answer, the
+    # next start finds the mark and tells the user what happened (bot/recovery.py).
+    awaiting_vendor: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     def evolve(self, **changes: object) -> FlowState:

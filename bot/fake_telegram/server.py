@@ -11,7 +11,9 @@ answers follow the real Bot API, errors included: unescaped ``<`` in HTML or ``.
 ("can't parse entities"), callback_data over 64 bytes (BUTTON_DATA_INVALID), an edit that changes
 nothing ("message is not modified"), deleting a message twice ("message to delete not found"),
 answering a callback query twice, sending to a chat that never talked to the bot ("chat not
-found"), getUpdates while a webhook is set or from two pollers at once (409 Conflict). Editing a
+found"), getUpdates while a webhook is set or from two pollers at once (409 Conflict). getUpdates
+returns at most ``limit`` (100) updates from the offset and keeps each until a later offset
+confirms it; a webhook delivery keeps it until answered 2xx. Editing a
 message's text without passing reply_markup drops its inline keyboard, as on the real server.
 Text is parsed and trimmed like Telegram does, so the transcript holds what the user would see.
 
@@ -20,7 +22,7 @@ Modelled: the methods listed in ``FakeTelegram._methods``; any other method answ
 methods too, and PTB turns that into ``InvalidToken``). A wrong token answers 401 "Unauthorized".
 Method names are case-insensitive, as on the real server. Group privacy mode is modelled (only
 commands and replies to the bot reach it). Not modelled: flood limits (inject them with
-``fail_next``), webhook delivery (setWebhook only records the URL), inline mode, channels,
+``fail_next``), inline mode, channels,
 topics, payments, getFile/downloads, and message age limits for edits and deletes.
 
 The user side (``send_text``, ``press``...), the recorded effects (``messages``, ``calls``...),
@@ -402,7 +404,8 @@ class CallbackAnswer:
 
 @dataclass(frozen=True, slots=True)
 class Webhook:
-    """What setWebhook recorded. The fake never delivers updates to it."""
+    """What setWebhook recorded. Updates are posted to it only once a test says where the public
+    URL leads (``FakeTelegram.deliver_webhook_to``)."""
 
     url: str
     secret_token: str | None
@@ -1536,6 +1539,8 @@ class FakeTelegram:
         self._feed: list[BotEvent] = []  # every chat's events, in seq order (the /_fake/feed)
         self._feed_pulse = _Pulse()
         self._closing = False
+        self._webhook_target: str | None = None
+        self._webhook_task: asyncio.Task[None] | None = None
         # Serving.
         self._server: _Server | None = None
         self._serve_task: asyncio.Task[None] | None = None
@@ -1613,6 +1618,11 @@ class FakeTelegram:
 
     async def stop(self) -> None:
         """Stops serving. Pending long polls are answered first, so this takes milliseconds."""
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
+            self._webhook_task = None
         task, server = self._serve_task, self._server
         if task is None or server is None:
             return
@@ -2097,6 +2107,64 @@ class FakeTelegram:
             if value or self._closing or remaining <= 0:
                 return value
             await pulse.wait(remaining)
+
+    # ---- webhook delivery -----------------------------------------------------------------
+
+    def deliver_webhook_to(
+        self, target: str, *, retry_s: float = 0.5, answer_within_s: float = 60.0
+    ) -> None:
+        """Deliver updates to the webhook as Telegram does, posting them to ``target`` (the
+        local address the public webhook URL leads to, through the operator's TLS proxy):
+        one POST per update, with the secret token header, at most the webhook's
+        ``max_connections`` at once. An update stays queued until answered 2xx; an error
+        status, a refused connection or no answer within ``answer_within_s`` makes it
+        delivered again ``retry_s`` later. Nothing is posted while no webhook is set."""
+        self._webhook_target = target
+        if self._webhook_task is None:
+            self._webhook_task = asyncio.create_task(
+                self._deliver_webhook(retry_s, answer_within_s), name="fake-telegram-webhook"
+            )
+
+    async def _deliver_webhook(self, retry_s: float, answer_within_s: float) -> None:
+        import httpx  # only tests that deliver to a webhook need it
+
+        posting: set[int] = set()
+        tasks: set[asyncio.Task[None]] = set()
+
+        async def post(client: httpx.AsyncClient, hook: Webhook, update: JSONDict) -> None:
+            headers = {"X-Telegram-Bot-Api-Secret-Token": hook.secret_token or ""}
+            try:
+                target = str(self._webhook_target)
+                response = await client.post(target, json=update, headers=headers)
+                delivered = 200 <= response.status_code < 300
+            except httpx.HTTPError:
+                delivered = False
+            if delivered:
+                with contextlib.suppress(ValueError):
+                    self._updates.remove(update)
+                self._changed.fire()
+            else:
+                await asyncio.sleep(retry_s)
+            posting.discard(update["update_id"])
+            self._updates_pulse.fire()
+
+        async with httpx.AsyncClient(timeout=answer_within_s) as client:
+            try:
+                while True:
+                    hook = self.webhook
+                    for update in list(self._updates) if hook is not None else ():
+                        assert hook is not None
+                        if len(posting) >= hook.max_connections:
+                            break
+                        if update["update_id"] not in posting:
+                            posting.add(update["update_id"])
+                            task = asyncio.create_task(post(client, hook, update))
+                            tasks.add(task)
+                            task.add_done_callback(tasks.discard)
+                    await self._updates_pulse.wait(1.0)
+            finally:
+                for task in tasks:
+                    task.cancel()
 
     # ---- faults ---------------------------------------------------------------------------
 

@@ -147,6 +147,10 @@ class Store(Protocol):
 
     async def delete_flow(self, chat_id: int) -> None: ...
 
+    async def flows_awaiting_vendor(self) -> list[FlowState]:
+        """Checks marked as waiting for a vendor call (``FlowState.awaiting_vendor``)."""
+        ...
+
     # --- per-chat preferences ---
     async def get_language(self, chat_id: int) -> str | None: ...
 

@@ -48,6 +48,7 @@ _AGENT, _INVITE, _LINE = _CODECS.agent, _CODECS.invite, _CODECS.line
 
 _SAVE_FLOW = upsert_sql("flows", _FLOW.columns, "chat_id", dollar)
 _GET_FLOW = select_sql("flows", _FLOW.columns, "chat_id = $1")
+_AWAITING_VENDOR = select_sql("flows", _FLOW.columns, "awaiting_vendor IS NOT NULL", "chat_id")
 _INSERT_CONSENT = insert_sql("consents", _CONSENT.insert_columns, dollar) + " RETURNING id"
 _CONSENTS_FOR_USER = select_sql("consents", _CONSENT.columns, "user_id = $1", "at, id")
 _INSERT_CHECK = insert_sql("check_log", _CHECK.insert_columns, dollar)
@@ -178,6 +179,9 @@ class PostgresStore:
 
     async def delete_flow(self, chat_id: int) -> None:
         await self._pool.execute("DELETE FROM flows WHERE chat_id = $1", chat_id)
+
+    async def flows_awaiting_vendor(self) -> list[FlowState]:
+        return [_FLOW.from_row(row) for row in await self._pool.fetch(_AWAITING_VENDOR)]
 
     # --- per-chat preferences ---
 

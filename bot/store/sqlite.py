@@ -66,6 +66,7 @@ _AGENT, _INVITE, _LINE = _CODECS.agent, _CODECS.invite, _CODECS.line
 
 _SAVE_FLOW = upsert_sql("flows", _FLOW.columns, "chat_id", qmark)
 _GET_FLOW = select_sql("flows", _FLOW.columns, "chat_id = ?")
+_AWAITING_VENDOR = select_sql("flows", _FLOW.columns, "awaiting_vendor IS NOT NULL", "chat_id")
 _INSERT_CONSENT = insert_sql("consents", _CONSENT.insert_columns, qmark)
 _CONSENTS_FOR_USER = select_sql("consents", _CONSENT.columns, "user_id = ?", "at, id")
 _INSERT_CHECK = insert_sql("check_log", _CHECK.insert_columns, qmark)
@@ -220,6 +221,9 @@ class SqliteStore:
 
     async def delete_flow(self, chat_id: int) -> None:
         await self._write("DELETE FROM flows WHERE chat_id = ?", (chat_id,))
+
+    async def flows_awaiting_vendor(self) -> list[FlowState]:
+        return [_FLOW.from_row(row) for row in await self._fetch(_AWAITING_VENDOR, ())]
 
     # --- per-chat preferences ---
 

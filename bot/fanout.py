@@ -1,0 +1,65 @@
+"""The update fan-out: the parent process of an instance with worker processes (bot/workers.py).
+
+It runs the instance's one update pipeline (bot/updates.py: long polling or the webhook, under
+the leadership rule) and hands each update to its chat's worker; the worker says on its status
+pipe when the update is handled, and only then is the update confirmed to Telegram. It never
+parses an update beyond finding its chat (bot/workers.py: chat_key).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from bot.config import Settings
+from bot.i18n import shared_translator
+from bot.leader import leader_gauge
+from bot.metrics import LiveValues, serving_metrics
+from bot.recovery import answer_interrupted
+from bot.store.base import Store
+from bot.updates import HandledTracker, RawBotApi, taking_updates, update_source
+from bot.webhook import database_ready
+from bot.workers import WorkerPool
+
+log = logging.getLogger(__name__)
+
+
+async def fan_out_until_stopped(
+    settings: Settings,
+    api: RawBotApi,
+    pool: WorkerPool,
+    tracker: HandledTracker,
+    store: Store,
+    stop: asyncio.Event,
+) -> int:
+    """Take updates (while leading) and fan them out, until ``stop`` (0) or a worker's death
+    (1)."""
+
+    async def ready() -> dict[str, bool]:
+        return {"database": await database_ready(store), "workers": pool.alive}
+
+    async def send(chat_id: int, text: str) -> None:
+        await api.call("sendMessage", {"chat_id": chat_id, "text": text, "parse_mode": "HTML"})
+
+    def recover() -> Awaitable[int]:
+        return answer_interrupted(store, shared_translator(), send)
+
+    extras: dict[str, Any] = {}
+    source = update_source(settings, api, tracker, pool.deliver, ready, extras)
+    async with contextlib.AsyncExitStack() as stack:
+        leadership = await stack.enter_async_context(
+            taking_updates(settings, api.bot_id, source, recover)
+        )
+        values = LiveValues(leader=leader_gauge(leadership))
+        stack.enter_context(serving_metrics(settings.metrics_port, settings.metrics_host, values))
+        log.info("fanout.started", extra={"workers": pool.size})
+        stopped = asyncio.create_task(stop.wait())
+        died = asyncio.create_task(pool.died.wait())
+        await asyncio.wait({stopped, died}, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in (stopped, died):
+            waiter.cancel()
+    # The update source has stopped; leaving the pool's block lets the workers drain and stop.
+    return 1 if pool.died.is_set() else 0
