@@ -101,7 +101,7 @@ async def run(args: argparse.Namespace) -> Report:
     layout = (
         "one process"
         if workers == "1"
-        else f"a fan-out process and {workers} worker processes; its CPU and memory are theirs together"
+        else f"a fan-out process and {workers} workers; its CPU and memory are theirs together"
     )
     report.notes.append(f"the bot ran as BOT_WORKERS={workers} ({layout})")
     scenarios = Scenarios(plan, report)
