@@ -22,6 +22,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot import digest, metrics, retention
+from bot.capacity import AdmissionWaits
 from bot.clock import Clock, SystemClock
 from bot.concurrency import OffSlotVendor, PerChatUpdateProcessor
 from bot.config import Settings
@@ -224,6 +225,8 @@ def build_application(
     application = builder.build()
     assert isinstance(application, SeedingApplication)
     router.register(application)
+    if services.waiting is not None:  # the longest wait in line, in /stats and the digest
+        services.extras["capacity"] = AdmissionWaits(services.store)
     if runs_jobs:
         retention.schedule(application)
         digest.schedule(application)
