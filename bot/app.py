@@ -23,6 +23,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot import digest, metrics, retention, updates
+from bot.capacity import AdmissionWaits
 from bot.clock import Clock, SystemClock
 from bot.concurrency import OffSlotVendor, PerChatUpdateProcessor
 from bot.config import Settings
@@ -228,6 +229,8 @@ def build_application(services: Services, *, runs_jobs: bool = True) -> SeedingA
     assert isinstance(application, SeedingApplication)
     application.requests = requests
     router.register(application)
+    if services.waiting is not None:  # the longest wait in line, in /stats and the digest
+        services.extras["capacity"] = AdmissionWaits(services.store)
     if runs_jobs:
         retention.schedule(application)
         digest.schedule(application)

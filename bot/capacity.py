@@ -9,6 +9,8 @@ generate-otp saves one), so the figure is an estimate and is shown as one ("abou
 A component that counts the calls exactly, or that knows how long people waited (the waiting
 room), registers a :class:`CapacitySource` as ``services.extras["capacity"]``; its answers
 then replace the estimate, and the longest wait appears in /stats and the digest.
+:class:`AdmissionWaits` is the waiting room's: every admission keeps its wait in the store
+(all instances, kept eight days), so the longest wait of the last 7 days is one query.
 """
 
 from __future__ import annotations
@@ -36,6 +38,24 @@ class CapacitySource(Protocol):
 
     async def longest_wait(self, period: Period) -> timedelta | None:
         """The longest time anyone waited for their turn in ``period``."""
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionWaits:
+    """The waiting room as a :class:`CapacitySource`: the longest wait from the admissions
+    the store keeps (bot/waiting_room.py records each with its wait; 0 for straight in).
+
+    It does not count vendor calls: the vendor client has no store, and a write per call on
+    every check's way to its result is no cheap count; admissions times the calls a check
+    needs would be the same estimate as the check log's. So that stays, shown as "about"."""
+
+    store: Store
+
+    async def vendor_calls(self, period: Period) -> int | None:
+        return None
+
+    async def longest_wait(self, period: Period) -> timedelta | None:
+        return await self.store.longest_wait(period.start, period.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +114,9 @@ def render_capacity(
         line = t("capacity-budget", budget=capacity.daily_budget, percent=percent, **args)
     if capacity.longest_wait is None:
         return line
-    minutes = max(1, round(capacity.longest_wait.total_seconds() / 60))
+    # To the nearest minute: a turn given within half a minute of joining (a tick or two) is
+    # "0 min", which is what an operator needs to read: nobody really waited.
+    minutes = int(capacity.longest_wait.total_seconds() / 60 + 0.5)
     return f"{line}\n{t('capacity-longest-wait', minutes=minutes)}"
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import reference_report
-from bot.capacity import capacity_text
+from bot.capacity import AdmissionWaits, capacity_text
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain.references import canonical, reference_hash
@@ -109,9 +109,9 @@ async def report(args: argparse.Namespace, settings: Settings, clock: Clock) -> 
     store = await open_store(settings.database_url)
     try:
         text = await report_text(store, periods, translator, args.lang)
-        if args.first is None:  # what /stats adds: today's vendor budget
-            plan = settings.effective_plan
-            capacity = await capacity_text(store, plan, None, translator, today, args.lang)
+        if args.first is None:  # what /stats adds: today's vendor budget, the longest wait
+            plan, waits = settings.effective_plan, AdmissionWaits(store)
+            capacity = await capacity_text(store, plan, waits, translator, today, args.lang)
             text = f"{text}\n\n{capacity}"
         print(plain(text))
         if args.chart is not None:

@@ -2,6 +2,8 @@
 
 * flow rows whose check idled out, and invite links past their expiry;
 * OTP request counters after two days (they only serve the daily cap);
+* waiting-room admissions after eight days (they pace the line and give the week's longest
+  wait in /stats and the digest: ``ADMISSION_RETENTION``);
 * the check log after ``CHECK_LOG_RETENTION_DAYS``, consent records after
   ``CONSENT_RETENTION_DAYS``;
 * Aadhaar numbers still held in memory past their time (a check that was abandoned at the

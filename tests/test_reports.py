@@ -25,7 +25,7 @@ from bot.reports import (
     render_report,
     standard_periods,
 )
-from bot.store.base import CheckRecord
+from bot.store.base import CheckRecord, LineEntry
 from handlers.paging import pages
 from tests.cli import run_bot
 from tests.harness import ACTIVE, INACTIVE, NOT_SEEDED, Harness, en
@@ -261,8 +261,13 @@ def _cli(
 async def test_report_command_prints_what_stats_sends(staffed: Harness, tmp_path: Path) -> None:
     h = staffed
     await _run_some_checks(h)
+    store, now = h.app.services.store, h.clock.now()
+    waited = LineEntry(77, 77, "c77", 0, 1, "en", joined_at=now - timedelta(minutes=5))
+    await store.join_line(waited)
+    assert await store.admit(0, now, chat_id=77)  # a turn after 5 minutes in line
     admin = h.chat(chat_id=ADMIN)
     stats, chart = await admin.send("/stats")
+    assert stats.text.endswith(en("capacity-longest-wait", minutes=5))
     [ranged] = [m.text for m in await admin.send("/stats 2026-01-15 2026-01-15") if m.text]
     exported = await admin.send("/export 2026-01-15 2026-01-15")
     csv_file = tmp_path / "out" / "checks.csv"

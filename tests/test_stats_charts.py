@@ -131,6 +131,22 @@ async def test_capacity_estimates_from_the_check_log_unless_told() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("wait", "minutes"),
+    [
+        (timedelta(0), 0),  # everyone went straight in
+        (timedelta(seconds=29), 0),  # a tick or two: nobody really waited
+        (timedelta(seconds=30), 1),
+        (timedelta(minutes=2, seconds=30), 3),  # half a minute rounds up, not to even
+        (timedelta(hours=2, seconds=10), 120),
+    ],
+)
+def test_the_longest_wait_is_shown_to_the_nearest_minute(wait: timedelta, minutes: int) -> None:
+    load = Capacity("starter", 1_000, 30, True, wait)
+    shown = plain(render_capacity(load, Translator(), "en", week=False)).split("\n")
+    assert shown[1] == en("capacity-longest-wait", minutes=minutes)
+
+
 def test_agents_needing_attention_come_first() -> None:
     enrolled = datetime(2026, 1, 1, tzinfo=UTC)
     busy, idle, failing, new = (

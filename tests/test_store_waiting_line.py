@@ -93,6 +93,34 @@ async def test_admit_gives_the_turn_once_and_records_the_admission(store: Store)
     assert await store.count_admissions(1, T0) == 1
 
 
+async def test_admissions_keep_the_wait_and_the_longest_is_across_lanes(
+    store: Store, backend: Backend
+) -> None:
+    await store.join_line(entry(1, joined_at=T0))
+    await store.join_line(entry(2, lane=1, joined_at=T0 + timedelta(minutes=1)))
+    await store.join_line(entry(3, joined_at=T0))
+    assert await store.longest_wait(T0, T0 + timedelta(days=1)) is None  # nobody admitted yet
+
+    await store.admit(0, T0 + timedelta(minutes=4, milliseconds=250), chat_id=1)
+    await store.admit(1, T0 + timedelta(minutes=12), chat_id=2)  # waited 11 min, in lane 1
+    await store.admit(0, T0 + timedelta(minutes=13))  # straight in: no wait
+    assert not await store.admit(0, T0 + timedelta(minutes=30), chat_id=1)  # called already
+    await store.admit(0, T0 + timedelta(hours=2), chat_id=3)  # 2 h, but after the window
+
+    window = (T0, T0 + timedelta(hours=1))
+    assert await store.longest_wait(*window) == timedelta(minutes=11)
+    assert await store.longest_wait(T0, T0 + timedelta(minutes=12)) == timedelta(
+        minutes=4, milliseconds=250
+    )  # the end is exclusive
+    assert await store.longest_wait(T0 + timedelta(minutes=13), window[1]) == timedelta(0)
+    reopened = backend.new_store()  # another instance reads the same waits
+    await reopened.open()
+    try:
+        assert await reopened.longest_wait(T0, T0 + timedelta(days=1)) == timedelta(hours=2)
+    finally:
+        await reopened.close()
+
+
 async def test_concurrent_admissions_of_one_chat_count_once(store: Store) -> None:
     await store.join_line(entry(1))
     results = await asyncio.gather(*(store.admit(0, T0, chat_id=1) for _ in range(5)))
@@ -101,19 +129,23 @@ async def test_concurrent_admissions_of_one_chat_count_once(store: Store) -> Non
 
 
 async def test_forget_and_sweep_remove_places_and_old_admissions(store: Store) -> None:
-    now = T0 + timedelta(days=3)
+    now = T0 + timedelta(days=9)
     await store.save_flow(minimal_state(1).evolve(step=Step.WAITING, expires_at=now + timedelta(1)))
     await store.join_line(entry(1))
     await store.join_line(entry(2))  # its check is gone (no flow row)
     await store.save_flow(minimal_state(3).evolve(expires_at=now + timedelta(1)))
     await store.join_line(entry(3))
-    await store.admit(0, now - timedelta(days=3))
+    await store.admit(0, now - timedelta(days=8, seconds=1))  # past ADMISSION_RETENTION
+    await store.admit(0, now - timedelta(days=7, hours=23))  # kept: the digest's week needs it
     await store.admit(0, now - timedelta(hours=1))
 
     deleted = await store.sweep(now, checks_before=T0, consents_before=T0)
 
     assert deleted == 2
     assert [e.chat_id for e in await store.line(0)] == [1, 3]
-    assert await store.count_admissions(0, T0) == 1
+    assert await store.admissions_since(0, T0) == [
+        now - timedelta(days=7, hours=23),
+        now - timedelta(hours=1),
+    ]
     await store.forget_user(3, 3, now)
     assert [e.chat_id for e in await store.line(0)] == [1]

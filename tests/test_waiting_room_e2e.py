@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ import pytest
 
 from bot.app import running_bot
 from bot.clock import FakeClock
-from bot.domain.policy import india_day_start
+from bot.digest import send_digests
+from bot.domain.policy import INDIA, india_day_start
 from bot.fake_telegram import BotMessage, FakeTelegram
 from bot.waiting_room import WaitingRoom
 from tests.harness import (
@@ -233,3 +235,35 @@ async def test_a_citizen_who_answers_the_call_keeps_the_turn(h: Harness) -> None
     assert await h.app.services.store.line_entry(called.chat_id) is None  # its place is gone
     replies = await called.send(CAPTCHA)
     assert replies[-1].text == en("otp-sent", masked="XXXX XXXX 1096")
+
+
+def stats_lines(replies: list[BotMessage]) -> list[str]:
+    """The lines of an admin's /stats text (it comes before the chart, a photo)."""
+    return [m.text for m in replies if m.text and m.kind != "photo"][-1].split("\n")
+
+
+async def test_the_longest_wait_in_line_shows_in_stats_and_the_digest(tmp_path: Path) -> None:
+    async with waiting_harness(tmp_path, admin_ids=(ADMIN,), weekly_digest=True) as h:
+        admin = h.chat(chat_id=ADMIN)
+        await admitted(h)  # straight in: an admission, and no wait
+        lines = stats_lines(await admin.send("/stats"))
+        assert en("capacity-longest-wait", minutes=0) in lines
+        second, third = h.chat(), h.chat()
+        await second.start_and_consent()
+        await third.start_and_consent()
+
+        await tick(h, after_s=4 * 60)  # the second waited 4 minutes
+        await tick(h, after_s=7 * 60 + 20)  # the third: 11 min 20 s
+        assert third.last.text == "\n\n".join([en("waiting-turn"), en("aadhaar-prompt")])
+
+        lines = stats_lines(await admin.send("/stats"))
+        budget = en(  # still the check log's estimate: nobody typed a number, no calls
+            "capacity-budget", span="today", about="yes", calls=0, budget=1_000, percent="0",
+            plan="starter",
+        )  # fmt: skip
+        assert lines[lines.index(budget) + 1] == en("capacity-longest-wait", minutes=11)
+
+        h.clock.set(datetime(2026, 1, 19, 8, 0, tzinfo=INDIA))  # Monday: last week's digest
+        assert await send_digests(h.app) == 1
+        [caption] = [m.text for m in h.tg.messages(ADMIN) if m.kind == "photo"][-1:]
+        assert caption.split("\n")[-1] == en("capacity-longest-wait", minutes=11)

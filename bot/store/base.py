@@ -9,7 +9,7 @@ bot/store/postgres.py; bot/store/factory.py picks one from a URL.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.domain.flow import FlowState
@@ -217,13 +217,18 @@ class Store(Protocol):
     async def admit(self, lane: int, at: datetime, chat_id: int | None = None) -> bool:
         """Record one admission of ``lane`` at ``at``, atomically with giving ``chat_id`` its
         turn (``called_at = at``) if given. False, recording nothing, if that chat is not
-        waiting (it left, or was called already)."""
+        waiting (it left, or was called already). The admission keeps its wait: from the
+        chat's ``joined_at`` to ``at``, or zero without a chat (straight in)."""
 
     async def admissions_since(self, lane: int, since: datetime) -> list[datetime]:
         """The lane's admission times at or after ``since``, oldest first."""
 
     async def count_admissions(self, lane: int, since: datetime) -> int:
         """The lane's admissions at or after ``since`` (today's budget)."""
+
+    async def longest_wait(self, start: datetime, end: datetime) -> timedelta | None:
+        """The longest wait of the admissions of every lane with ``start <= at < end``
+        (to the millisecond); None if there were none."""
 
     # --- rights and retention ---
     async def personal_data(self, user_id: int, chat_id: int) -> PersonalData:
@@ -252,8 +257,9 @@ class Store(Protocol):
     async def sweep(
         self, now: datetime, *, checks_before: datetime, consents_before: datetime
     ) -> int:
-        """Delete flows and invites with ``expires_at <= now``, OTP requests and admissions
-        older than two days, places in line whose check is gone, check log rows before
+        """Delete flows and invites with ``expires_at <= now``, OTP requests older than two
+        days, admissions older than eight days (``ADMISSION_RETENTION``: the longest wait of
+        the last 7 days needs them), places in line whose check is gone, check log rows before
         ``checks_before`` and consents before ``consents_before``; return the number of rows
         deleted."""
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -27,6 +27,7 @@ from bot.store import base
 from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, LineEntry, PersonalData
 from bot.store.migrate import Migration, load_migrations, migrate
 from bot.store.rows import (
+    ADMISSION_RETENTION,
     OTP_REQUEST_RETENTION,
     agent_queries,
     dollar,
@@ -40,6 +41,7 @@ from bot.store.rows import (
     require_utc,
     select_sql,
     upsert_sql,
+    waited_ms,
 )
 
 _CODECS = make_codecs(encode_time=require_utc, decode_time=from_aware)
@@ -99,7 +101,7 @@ WITH f AS (DELETE FROM flows WHERE expires_at <= $1 RETURNING 1),
      o AS (DELETE FROM otp_requests WHERE at < $2 RETURNING 1),
      c AS (DELETE FROM check_log WHERE at < $3 RETURNING 1),
      k AS (DELETE FROM consents WHERE at < $4 RETURNING 1),
-     a AS (DELETE FROM admissions WHERE at < $2 RETURNING 1),
+     a AS (DELETE FROM admissions WHERE at < $5 RETURNING 1),
      w AS (DELETE FROM waiting_line WHERE chat_id NOT IN (SELECT chat_id FROM flows)
            OR chat_id IN (SELECT chat_id FROM flows WHERE expires_at <= $1) RETURNING 1)
 SELECT (SELECT count(*) FROM f) + (SELECT count(*) FROM i) + (SELECT count(*) FROM o)
@@ -302,12 +304,14 @@ class PostgresStore:
 
     async def admit(self, lane: int, at: datetime, chat_id: int | None = None) -> bool:
         when = require_utc(at)
+        joined_at = None
         async with self._pool.acquire() as conn, conn.transaction():
             if chat_id is not None:
-                status = await conn.execute(_LINE_SQL.call, when, chat_id)
-                if str(status) != "UPDATE 1":
+                called = await conn.fetchrow(_LINE_SQL.call, when, chat_id)
+                if called is None:
                     return False
-            await conn.execute(_LINE_SQL.admission, lane, when)
+                joined_at = from_aware(called["joined_at"])
+            await conn.execute(_LINE_SQL.admission, lane, when, waited_ms(joined_at, when))
         return True
 
     async def admissions_since(self, lane: int, since: datetime) -> list[datetime]:
@@ -316,6 +320,12 @@ class PostgresStore:
 
     async def count_admissions(self, lane: int, since: datetime) -> int:
         return int(await self._pool.fetchval(_LINE_SQL.count_since, lane, require_utc(since)))
+
+    async def longest_wait(self, start: datetime, end: datetime) -> timedelta | None:
+        value = await self._pool.fetchval(
+            _LINE_SQL.longest_wait, require_utc(start), require_utc(end)
+        )
+        return None if value is None else timedelta(milliseconds=value)
 
     # --- rights and retention ---
 
@@ -361,6 +371,7 @@ class PostgresStore:
             require_utc(now) - OTP_REQUEST_RETENTION,
             require_utc(checks_before),
             require_utc(consents_before),
+            require_utc(now) - ADMISSION_RETENTION,
         )
         return int(value)
 

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 #: OTP request rows only serve the per-day cap; the sweep drops them after this long.
 OTP_REQUEST_RETENTION = timedelta(days=2)
+#: Admissions pace the waiting room (the last minute's, today's) and tell how long people
+#: waited (bot/capacity.py): /stats and the Monday digest look back 7 IST days, so 8 days.
+ADMISSION_RETENTION = timedelta(days=8)
 
 _LAST4 = re.compile(r"[0-9]{4}")
 
@@ -56,6 +59,12 @@ def iso_utc(value: datetime) -> str:
 def from_iso_utc(value: str) -> datetime:
     """Decode :func:`iso_utc` output into an aware UTC datetime."""
     return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def waited_ms(joined_at: datetime | None, at: datetime) -> int:
+    """An admission's wait in milliseconds: from joining the line to the turn (0: straight in,
+    or a clock that stepped back)."""
+    return 0 if joined_at is None else max(0, (at - joined_at) // timedelta(milliseconds=1))
 
 
 def from_aware(value: datetime) -> datetime:
@@ -277,10 +286,11 @@ class LineQueries:
     by_chat: str  # chat id
     leave: str  # chat id
     set_message: str  # message id, chat id
-    call: str  # called_at, chat id: gives a waiting chat its turn
-    admission: str  # lane, at
+    call: str  # called_at, chat id: gives a waiting chat its turn (RETURNING joined_at)
+    admission: str  # lane, at, waited_ms
     admitted_since: str  # lane, since
     count_since: str  # lane, since
+    longest_wait: str  # start, end: the longest wait of any lane's admissions in [start, end)
 
 
 def line_queries(codecs: Codecs, placeholder: Placeholder) -> LineQueries:
@@ -297,11 +307,17 @@ def line_queries(codecs: Codecs, placeholder: Placeholder) -> LineQueries:
         set_message=f"UPDATE waiting_line SET message_id = {first} WHERE chat_id = {second}",  # noqa: S608
         call=(
             f"UPDATE waiting_line SET called_at = {first}"  # noqa: S608
-            f" WHERE chat_id = {second} AND called_at IS NULL"
+            f" WHERE chat_id = {second} AND called_at IS NULL RETURNING joined_at"
         ),
-        admission=f"INSERT INTO admissions (lane, at) VALUES ({first}, {second})",  # noqa: S608
+        admission=(
+            "INSERT INTO admissions (lane, at, waited_ms)"  # noqa: S608
+            f" VALUES ({first}, {second}, {placeholder(3)})"
+        ),
         admitted_since=f"SELECT at FROM admissions WHERE {since} ORDER BY at",  # noqa: S608
         count_since=f"SELECT count(*) FROM admissions WHERE {since}",  # noqa: S608
+        longest_wait=(
+            f"SELECT max(waited_ms) FROM admissions WHERE at >= {first} AND at < {second}"  # noqa: S608
+        ),
     )
 
 

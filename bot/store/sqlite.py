@@ -28,7 +28,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
@@ -45,6 +45,7 @@ from bot.store.base import (
 )
 from bot.store.migrate import Migration, load_migrations, migrate
 from bot.store.rows import (
+    ADMISSION_RETENTION,
     OTP_REQUEST_RETENTION,
     agent_queries,
     from_iso_utc,
@@ -58,6 +59,7 @@ from bot.store.rows import (
     reference_queries,
     select_sql,
     upsert_sql,
+    waited_ms,
 )
 
 _CODECS = make_codecs(encode_time=iso_utc, decode_time=from_iso_utc)
@@ -347,12 +349,14 @@ class SqliteStore:
 
     async def admit(self, lane: int, at: datetime, chat_id: int | None = None) -> bool:
         when = iso_utc(at)
+        joined_at = None
         async with self._write_lock, _transaction(self._main) as db:
             if chat_id is not None:
-                cursor = await db.execute(_LINE_SQL.call, (when, chat_id))
-                if cursor.rowcount != 1:
+                called = list(await db.execute_fetchall(_LINE_SQL.call, (when, chat_id)))
+                if len(called) != 1:
                     return False
-            await db.execute(_LINE_SQL.admission, (lane, when))
+                joined_at = from_iso_utc(called[0][0])
+            await db.execute(_LINE_SQL.admission, (lane, when, waited_ms(joined_at, at)))
         return True
 
     async def admissions_since(self, lane: int, since: datetime) -> list[datetime]:
@@ -362,6 +366,10 @@ class SqliteStore:
     async def count_admissions(self, lane: int, since: datetime) -> int:
         rows = await self._fetch(_LINE_SQL.count_since, (lane, iso_utc(since)))
         return int(rows[0][0])
+
+    async def longest_wait(self, start: datetime, end: datetime) -> timedelta | None:
+        [row] = await self._fetch(_LINE_SQL.longest_wait, (iso_utc(start), iso_utc(end)))
+        return None if row[0] is None else timedelta(milliseconds=row[0])
 
     # --- rights and retention ---
 
@@ -407,7 +415,8 @@ class SqliteStore:
         self, now: datetime, *, checks_before: datetime, consents_before: datetime
     ) -> int:
         old = now - OTP_REQUEST_RETENTION
-        cutoffs = (now, now, old, checks_before, consents_before, old, now)
+        admitted = now - ADMISSION_RETENTION
+        cutoffs = (now, now, old, checks_before, consents_before, admitted, now)
         deleted = 0
         for (table, key, condition), cutoff in zip(_SWEEP, cutoffs, strict=True):
             sql = (

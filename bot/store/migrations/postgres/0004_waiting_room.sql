@@ -20,11 +20,14 @@ CREATE TABLE waiting_line (
 CREATE INDEX waiting_line_by_lane ON waiting_line (lane, id);
 
 -- Every check started under the plan's limits, by lane: the last minute's paces the next
--- start, today's count is the daily budget spent. Swept after two days.
+-- start, today's count is the daily budget spent. waited_ms: from joining the line to the turn
+-- (0: straight in), the longest wait in /stats and the weekly digest (bot/capacity.py). Swept
+-- after eight days (the digest's week, plus a day).
 CREATE TABLE admissions (
-    id   bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    lane integer     NOT NULL,
-    at   timestamptz NOT NULL
+    id        bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    lane      integer     NOT NULL,
+    at        timestamptz NOT NULL,
+    waited_ms bigint      NOT NULL
 );
 CREATE INDEX admissions_by_lane ON admissions (lane, at);
 CREATE INDEX admissions_by_time ON admissions (at);

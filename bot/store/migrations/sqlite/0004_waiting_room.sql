@@ -19,11 +19,14 @@ CREATE TABLE waiting_line (
 CREATE INDEX waiting_line_by_lane ON waiting_line (lane, id);
 
 -- Every check started under the plan's limits, by lane: the last minute's paces the next
--- start, today's count is the daily budget spent. Swept after two days.
+-- start, today's count is the daily budget spent. waited_ms: from joining the line to the turn
+-- (0: straight in), the longest wait in /stats and the weekly digest (bot/capacity.py). Swept
+-- after eight days (the digest's week, plus a day).
 CREATE TABLE admissions (
-    id   INTEGER PRIMARY KEY,
-    lane INTEGER NOT NULL,
-    at   TEXT    NOT NULL
+    id        INTEGER PRIMARY KEY,
+    lane      INTEGER NOT NULL,
+    at        TEXT    NOT NULL,
+    waited_ms INTEGER NOT NULL
 );
 CREATE INDEX admissions_by_lane ON admissions (lane, at);
 CREATE INDEX admissions_by_time ON admissions (at);
