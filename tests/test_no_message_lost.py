@@ -52,7 +52,10 @@ TOKEN = "7000000010:no-message-lost-test-token-fake-server-only"
 USERS = int(os.environ.get("NO_MESSAGE_LOST_USERS", "6"))
 VENDOR_LATENCY_MS = 300
 ANSWER_WITHIN_S = 30.0
-MAX_ROUNDS = 16  # a user who must start anew needs six more
+# A user who must start anew (an OTP used up by a verify-otp the kill cut short) needs six more
+# rounds, and a loaded machine can make that happen late: rounds past the first finish only
+# while someone is still not done, so the margin costs nothing when all goes well.
+MAX_ROUNDS = 24
 CHECK_AGAIN = en("check-again-button")
 CHECK_EVERY_S = "0.2"
 
