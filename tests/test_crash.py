@@ -42,7 +42,8 @@ from tests.harness import ACTIVE, CAPTCHA, GOOD_OTP, HARNESS_TOKEN, en, stop_pro
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
-RUNS = 20
+# Bursts per CI run; the figures in docs/reliability.md were recorded with CRASH_RUNS=20.
+RUNS = int(os.environ.get("CRASH_RUNS", "8"))
 USERS_PER_RUN = 50
 KILL_AFTER_CALLS = (1, 1000)  # a burst of 50 checks makes about 1,000 Bot API calls
 QUIET_S = 1.0  # a bot that sent nothing for this long, alive, will not answer any more
