@@ -64,7 +64,9 @@ class _Telegram:
     (a poll while updates are in flight answers at once, with them again)."""
 
     def __init__(self, count: int) -> None:
-        self.pending = [{"update_id": i, "message": {}} for i in range(1, count + 1)]
+        self.pending: list[dict[str, Any]] = [
+            {"update_id": i, "message": {}} for i in range(1, count + 1)
+        ]
         self.polled_at: list[float] = []
         self.drained = asyncio.Event()
 
