@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable
-from typing import Any
 
 from bot.config import Settings
 from bot.i18n import shared_translator
@@ -47,8 +46,7 @@ async def fan_out_until_stopped(
     def recover() -> Awaitable[int]:
         return answer_interrupted(store, shared_translator(), send)
 
-    extras: dict[str, Any] = {}
-    source = update_source(settings, api, tracker, pool.deliver, ready, extras)
+    source = update_source(settings, api, tracker, pool.deliver, ready)
     async with contextlib.AsyncExitStack() as stack:
         leadership = await stack.enter_async_context(
             taking_updates(settings, api.bot_id, source, recover)

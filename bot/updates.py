@@ -245,16 +245,13 @@ def update_source(
     tracker: HandledTracker,
     deliver: Deliver,
     ready: Readiness,
-    extras: dict[str, Any],
 ) -> Callable[[], contextlib.AbstractAsyncContextManager[object]]:
     """Where updates come from, BOT_MODE=polling or webhook: started anew each time this
-    instance becomes the leader. The webhook notes where it listens in ``extras``."""
+    instance becomes the leader."""
     if settings.bot_mode == "webhook":
         from bot.webhook import serving_webhook
 
-        return lambda: serving_webhook(
-            settings, tracker, deliver, ready, api.set_webhook, extras=extras
-        )
+        return lambda: serving_webhook(settings, tracker, deliver, ready, api.set_webhook)
     return lambda: polling(api, tracker, deliver)
 
 

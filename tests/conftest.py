@@ -107,6 +107,8 @@ def leak_guard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    async with running_harness(tmp_path) as h:
+async def harness(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    """The bot against the fakes; ``@pytest.mark.settings(name=value)`` changes its settings."""
+    marker = request.node.get_closest_marker("settings")
+    async with running_harness(tmp_path, **(marker.kwargs if marker else {})) as h:
         yield h

@@ -119,9 +119,9 @@ async def test_two_instances_at_once_send_each_digest_once(tmp_path: Path) -> No
 async def test_only_the_leader_sends_and_off_means_off(tmp_path: Path) -> None:
     async with running_harness(tmp_path, admin_ids=(ADMIN,), weekly_digest=True) as h:
         await h.chat(chat_id=ADMIN).send("/help")
-        h.app.services.extras["leadership"] = SimpleNamespace(is_leader=False)  # a standby
+        h.app.services.leadership = SimpleNamespace(is_leader=False)  # a standby
         assert await send_digests(h.app) == 0
-        h.app.services.extras["leadership"] = SimpleNamespace(is_leader=True)
+        h.app.services.leadership = SimpleNamespace(is_leader=True)
         assert await send_digests(h.app) == 1
     async with running_harness(tmp_path / "off", admin_ids=(ADMIN,)) as off:
         assert off.app.job_queue is not None
