@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
-from bot.clock import FakeClock
-from bot.fake_telegram import DEFAULT_TOKEN, FakeTelegram
-from bot.fake_telegram.server import _encode_json
+from testing.clock import FakeClock
+from testing.fake_telegram import DEFAULT_TOKEN, FakeTelegram
+from testing.fake_telegram.server import _encode_json
 
 CHAT = 1001
 START = datetime(2026, 1, 1, tzinfo=UTC)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fault_matrix import (
+from testing.fault_matrix import (
     AUTHORIZE,
     CELLS,
     GENERATE,
@@ -34,7 +34,7 @@ from tests.fault_matrix import (
     cell_id,
     render,
 )
-from tests.harness import ACTIVE, CAPTCHA, GOOD_OTP, UserChat, en, running_harness
+from testing.harness import ACTIVE, CAPTCHA, GOOD_OTP, UserChat, en, running_harness
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "reliability.md"
 _SEND_LINE = re.compile(

@@ -5,8 +5,8 @@ play the user with ``send_text``/``press`` and read what the bot did as a user w
 See ``server`` for what is modelled and ``client`` for driving a fake in another process.
 """
 
-from bot.fake_telegram.client import FakeTelegramClient
-from bot.fake_telegram.server import (
+from testing.fake_telegram.client import FakeTelegramClient
+from testing.fake_telegram.server import (
     DEFAULT_TOKEN,
     DEFAULT_USERNAME,
     ApiCall,

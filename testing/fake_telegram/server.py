@@ -27,7 +27,7 @@ topics, payments, getFile/downloads, and message age limits for edits and delete
 
 The user side (``send_text``, ``press``...), the recorded effects (``messages``, ``calls``...),
 fault injection and the ``/_fake/`` HTTP control surface (for the demo and benchmarks, which run
-the fake in its own process; see ``bot.fake_telegram.client``) are documented on the class.
+the fake in its own process; see ``testing.fake_telegram.client``) are documented on the class.
 Everything lives in memory in one event loop; the fake is not thread-safe.
 """
 
@@ -63,7 +63,7 @@ from uvicorn.config import LOGGING_CONFIG
 from bot.clock import Clock, SystemClock
 from bot.event_loop import event_loop_factory
 
-DEFAULT_TOKEN = "123456:TEST-TOKEN"  # noqa: S105 - a fake token, valid only against the fake
+DEFAULT_TOKEN = "123456:TEST-TOKEN"
 DEFAULT_USERNAME = "seeding_test_bot"
 
 JSONDict = dict[str, Any]
@@ -2042,7 +2042,7 @@ class FakeTelegram:
     async def wait_for(
         self,
         predicate: Callable[[], _T],
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
+        timeout: float = 5.0,
     ) -> _T:
         """Waits until ``predicate()`` is truthy and returns its value. It is re-evaluated
         whenever the fake's state changes (no sleeping). TimeoutError carries ``dump()``."""
@@ -2054,7 +2054,7 @@ class FakeTelegram:
     async def next_bot_message(
         self,
         chat_id: int,
-        timeout: float = 5.0,  # noqa: ASYNC109 - see wait_for
+        timeout: float = 5.0,
     ) -> BotMessage:
         """The next bot message sent or edited in the chat after the last one this returned
         (a snapshot of that version)."""
