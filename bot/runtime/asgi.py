@@ -202,13 +202,23 @@ def serve_forever(
     port: int,
     *,
     ready: Callable[[Served], None] | None = None,
+    on_shutdown: Callable[[], None] | None = None,
+    grace_s: float = SHUTDOWN_GRACE_S,
     log_config: dict[str, Any] | None = None,
 ) -> None:
     """Serve ``app`` in this process until SIGINT/SIGTERM; ``ready`` is called once it
-    listens."""
+    listens. The other arguments are :func:`start_serving`'s."""
 
     async def main() -> None:
-        served = start_serving(app, host, port, handle_signals=True, log_config=log_config)
+        served = start_serving(
+            app,
+            host,
+            port,
+            on_shutdown=on_shutdown,
+            handle_signals=True,
+            grace_s=grace_s,
+            log_config=log_config,
+        )
         if ready is not None:
             ready(served)
         await served.task  # ends when a signal makes uvicorn shut down

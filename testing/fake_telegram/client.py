@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from testing.fake_telegram.server import BotEvent, BotMessage, ChatType, FeedEvent, JSONDict
+from testing.fake_telegram.records import BotEvent, BotMessage, ChatType, FeedEvent, JSONDict
 
 
 @dataclass(frozen=True, slots=True)
