@@ -326,7 +326,7 @@ class Instance:
         self.process.wait()
 
     def leaks(self) -> list[str]:
-        """Aadhaar numbers or OTPs found in its log (tests/conftest.py: find_secrets)."""
+        """Aadhaar numbers or OTPs found in its log (testing/leaks.py: find_secrets)."""
         from testing.leaks import find_secrets
 
         return list(find_secrets(self.log.read_text(errors="replace")))
