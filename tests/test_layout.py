@@ -43,3 +43,13 @@ def test_pyproject_installs_only_the_product() -> None:
 def test_the_scan_sees_an_import_of_testing() -> None:
     tree = ast.parse("import testing.clock\nfrom bench.report import X\nfrom . import y\n")
     assert [module for _, module in _imported(tree)] == ["testing.clock", "bench.report"]
+
+
+def test_no_module_over_600_lines() -> None:
+    long = [
+        f"{path.relative_to(REPO)}: {count} lines"
+        for package in (*PRODUCT, "testing")
+        for path in sorted((REPO / package).rglob("*.py"))
+        if (count := len(path.read_text().splitlines())) > 600
+    ]
+    assert not long, "\n".join(long)
