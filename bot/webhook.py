@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -41,7 +40,7 @@ from starlette.routing import Route
 from telegram import Update
 
 from bot.config import Settings
-from bot.sandbox.server import serving
+from bot.runtime.asgi import BodyError, decode_json_object, serving
 from bot.services import Services
 from bot.store.base import Store
 from bot.updates import Deliver, HandledTracker, Readiness
@@ -114,10 +113,10 @@ def create_webhook_app(
 def _decode(body: bytes) -> dict[str, Any] | None:
     """The JSON object in ``body`` if it looks like an update, else ``None``."""
     try:
-        data = json.loads(body)
-    except ValueError:
+        data = decode_json_object(body)
+    except BodyError:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+    if not isinstance(data.get("update_id"), int):
         return None
     return data
 

@@ -18,8 +18,8 @@ from bot.digest import JOB_NAME, due_week, send_digests, week_period
 from bot.domain.policy import INDIA
 from bot.services import SeedingApplication
 from bot.telegram_request import SEND_ATTEMPTS
-from tests.harness import ACTIVE, INACTIVE, Harness, en, en_in, running_harness
-from tests.staff import ADMIN, customer_check, enrol
+from testing.harness import ACTIVE, INACTIVE, Harness, en, en_in, running_harness
+from testing.staff import ADMIN, customer_check, enrol
 
 ADMIN_2 = 9002
 # The harness's clock starts on Thursday 15 January 2026, 12:00 IST.

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.flow import Step
-from bot.fake_telegram import BotMessage
-from tests.harness import (
+from testing.fake_telegram import BotMessage
+from testing.harness import (
     ACTIVE,
     BAD_CHECKSUM,
     CAPTCHA,

@@ -1,10 +1,11 @@
-"""The product's shape (issue 11): no product module over 600 lines, no import cycle among the
-product's modules. The product is what ships: the packages ``bot`` and ``handlers``."""
+"""The product's shape (issue 11). The product is what ships: the packages ``bot`` and
+``handlers``, and pyproject.toml installs them alone; they never import the testing package or
+the benchmarks; no module over 600 lines; no import cycle among the product's modules."""
 
 from __future__ import annotations
 
 import ast
-import warnings
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,13 +22,8 @@ def _root() -> Path:
 
 ROOT = _root()
 PRODUCT = ("bot", "handlers")
+NOT_SHIPPED = ("testing", "bench", "tests")
 MAX_LINES = 600
-# Over the limit today and being split or moved out of the product (issue 11, helper
-# "testing"): exempt only while they exist, and said so on every run.
-EXEMPT = {
-    "bot/fake_telegram": "the fake Telegram server moves to testing/ and is split by job",
-    "bot/sandbox/app.py": "the sandbox's app is being split",
-}
 # The import cycle among handlers today, which the check machine removes (issue 11, helper
 # "machine"); the xfail below goes once it is gone. (handlers.prompts imports handlers.language
 # inside a function: deferred, so language <-> prompts is not counted as a cycle here.)
@@ -46,30 +42,15 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def exemption(path: Path) -> str | None:
-    relative = path.relative_to(ROOT).as_posix()
-    for prefix, why in EXEMPT.items():
-        if relative == prefix or relative.startswith(prefix + "/"):
-            return why
-    return None
-
-
-def test_no_product_module_is_over_600_lines() -> None:
-    offenders, exempted = [], []
-    for path in product_files():
-        lines = len(path.read_text(encoding="utf-8").splitlines())
-        if lines <= MAX_LINES:
-            continue
-        entry = f"{path.relative_to(ROOT).as_posix()}: {lines} lines"
-        why = exemption(path)
-        if why is None:
-            offenders.append(entry)
-        else:
-            exempted.append(f"{entry} (exempt while it exists: {why})")
-    for entry in exempted:  # never silently: in the output and in pytest's warnings summary
-        print(entry)
-        warnings.warn(entry, stacklevel=1)
-    assert not offenders, f"over {MAX_LINES} lines:\n" + "\n".join(offenders)
+def test_no_module_is_over_600_lines() -> None:
+    """The product and the testing package alike: a module that long does several jobs."""
+    long = [
+        f"{path.relative_to(ROOT).as_posix()}: {count} lines"
+        for package in (*PRODUCT, "testing")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    ]
+    assert not long, f"over {MAX_LINES} lines:\n" + "\n".join(long)
 
 
 def _module_level(body: list[ast.stmt]) -> Iterator[ast.Import | ast.ImportFrom]:
@@ -173,3 +154,39 @@ def test_no_import_cycle() -> None:
     assert not found, "import cycles among product modules:\n" + "\n".join(
         " <-> ".join(component) for component in found
     )
+
+
+# ------------------------------------------------------------------ what ships
+
+
+def _imported(tree: ast.AST) -> list[tuple[int, str]]:
+    """Every module named by an import statement, with its line (relative imports resolve
+    inside the product, so they name no top-level package here)."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def test_the_product_never_imports_testing_or_bench() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}: import {module}"
+        for package in PRODUCT
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for line, module in _imported(ast.parse(path.read_text(), str(path)))
+        if module.split(".")[0] in NOT_SHIPPED
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_pyproject_installs_only_the_product() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert pyproject["tool"]["setuptools"]["packages"]["find"]["include"] == ["bot*", "handlers*"]
+
+
+def test_the_scan_sees_an_import_of_testing() -> None:
+    tree = ast.parse("import testing.clock\nfrom bench.report import X\nfrom . import y\n")
+    assert [module for _, module in _imported(tree)] == ["testing.clock", "bench.report"]

@@ -11,8 +11,8 @@ import pytest
 from telegram.ext import AIORateLimiter
 
 from bot.domain.flow import Step
-from bot.fake_telegram import BotMessage
-from tests.harness import (
+from testing.fake_telegram import BotMessage
+from testing.harness import (
     ACTIVE,
     CAPTCHA,
     GOOD_OTP,

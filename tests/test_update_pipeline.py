@@ -19,7 +19,7 @@ import pytest
 from bot.store.base import Store
 from bot.updates import MIN_REPOLL_S, HandledTracker, RawBotApi, poll_updates
 from bot.vendor.types import Captcha, SeedingVendor
-from tests.harness import ACTIVE, en, running_harness
+from testing.harness import ACTIVE, en, running_harness
 
 # ------------------------------------------------------------------ the tracker
 

@@ -16,13 +16,13 @@ import httpx
 import pytest
 
 from bot.app import running_bot
-from bot.clock import FakeClock
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import SettingsError, load_settings
-from bot.fake_telegram import BotMessage, FakeTelegram
 from bot.services import SeedingApplication
 from bot.webhook import SECRET_HEADER
-from tests.harness import (
+from testing.clock import FakeClock
+from testing.fake_telegram import BotMessage, FakeTelegram
+from testing.harness import (
     ACTIVE,
     CAPTCHA,
     GOOD_OTP,
