@@ -208,7 +208,10 @@ class Crowd:
     def _on_event(self, user: User, event: FeedEvent) -> list[Planned]:
         if not user.answered:  # the first answer to the user's last action
             user.answered = True
-            vendor_call = user.step in VENDOR_CALLS and not (user.in_line and event.kind == "text")
+            # A number typed while waiting is answered ("kept") with no vendor call; the
+            # captcha and the OTP of a citizen who waited are answered after one, as for anyone.
+            kept = user.in_line and user.step is Step.NUMBER and event.kind == "text"
+            vendor_call = user.step in VENDOR_CALLS and not kept
             waited = self.vendor_latency_s if vendor_call else 0.0
             self.latencies.append(event.at - user.acted_at - waited)
         action = user.react(event)
