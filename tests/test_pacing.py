@@ -137,6 +137,39 @@ async def test_cancelled_waiter_leaves_the_queue() -> None:
     await asyncio.wait_for(pacer.acquire(), timeout=1)  # the lock was released
 
 
+async def test_a_check_under_way_goes_before_the_starts_queued_ahead_of_it() -> None:
+    """Urgent calls (a started check's generate-otp, verify-otp) pass the starts that queue at
+    the plan's full rate; each class stays first come, first served."""
+    pacer, clock, _ = make(RateLimits(per_second=1))
+    start = clock.now()
+    granted: list[tuple[str, float]] = []
+
+    async def one(name: str, urgent: bool) -> None:
+        await pacer.acquire(urgent=urgent)
+        granted.append((name, (clock.now() - start).total_seconds()))
+
+    await one("start-0", False)  # the slot of second 0 is taken
+    callers = [("start-1", False), ("start-2", False), ("otp-1", True), ("otp-2", True)]
+    await asyncio.gather(*(one(name, urgent) for name, urgent in callers))
+    assert granted == [("start-0", 0), ("otp-1", 1), ("otp-2", 2), ("start-1", 3), ("start-2", 4)]
+    assert pacer.queue_length == 0
+
+
+async def test_a_cancelled_urgent_waiter_leaves_the_turn_to_the_rest() -> None:
+    pacer, clock, _ = make(RateLimits(per_second=1))
+    await pacer.acquire()
+    urgent = asyncio.create_task(pacer.acquire(urgent=True))
+    start = asyncio.create_task(pacer.acquire())
+    await asyncio.sleep(0)
+    urgent.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await urgent
+    await asyncio.wait_for(start, timeout=1)
+    assert pacer.queue_length == 0
+    clock.advance(1)
+    await asyncio.wait_for(pacer.acquire(urgent=True), timeout=1)  # the turn is free
+
+
 # --- the plan limits the pacer is configured from
 
 

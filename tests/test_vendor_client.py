@@ -601,6 +601,34 @@ async def test_verification_calls_are_paced_authorize_is_not(
     await client.aclose()
 
 
+@pytest.mark.parametrize(
+    ("captcha", "start", "under_way"),
+    [
+        (True, "initiate-session", ["generate-otp", "verify-otp"]),
+        (False, "generate-otp", ["verify-otp"]),
+    ],
+)
+async def test_a_started_checks_calls_go_before_new_starts(
+    vendor: FakeVendor, clock: FakeClock, captcha: bool, start: str, under_way: list[str]
+) -> None:
+    """The pacer serves a check under way before the calls that start new ones (the first
+    call of a check: initiate-session, or generate-otp without the captcha step)."""
+
+    async def sleep(seconds: float) -> None:
+        await asyncio.sleep(0)  # let the callers started with this one reach the pacer
+        clock.advance(seconds)
+
+    config = dataclasses.replace(CONFIG, per_second=1, captcha_enabled=captcha)
+    transport = httpx.MockTransport(vendor)
+    client = DeepvueClient(config, clock=clock, transport=transport, sleep=sleep)
+    await call(client, start)  # the slot of this second is taken
+    await asyncio.gather(call(client, start), *(call(client, name) for name in under_way))
+    paced = [r.url.path.rsplit("/", 1)[-1] for r in vendor.requests]
+    paced = [name for name in paced if name != "authorize"]
+    assert paced == [start, *under_way, start]
+    await client.aclose()
+
+
 async def test_a_long_pacing_wait_fails_fast_without_sending(
     make_client: Callable[..., DeepvueClient], vendor: FakeVendor
 ) -> None:

@@ -247,7 +247,7 @@ class DeepvueClient:
             return self._http.build_request(method, path, data=form), None
         token = await self._access_token(rejected_token)
         try:
-            await self.pacer.acquire()
+            await self.pacer.acquire(urgent=not self._starts_check(endpoint))
         except PacingTimeout as waited:
             logger.warning("deepvue %s paced out: wait_s=%.1f", endpoint, waited.retry_after)
             raise VendorError(
@@ -257,6 +257,12 @@ class DeepvueClient:
         extensions = {_QUERY_EXTENSION: dict(query or {})}
         request = self._http.build_request(method, path, headers=headers, extensions=extensions)
         return request, token
+
+    def _starts_check(self, endpoint: Endpoint) -> bool:
+        """The call that starts a check (the waiting room admits those at the plan's rate);
+        the rest belong to a check under way and go first in the pacer's queue."""
+        first = Endpoint.INITIATE_SESSION if self.captcha_enabled else Endpoint.GENERATE_OTP
+        return endpoint is first
 
     async def _send(self, endpoint: Endpoint, request: httpx.Request, attempt: int) -> _Reply:
         """One HTTP exchange, judged and logged. Raises nothing but cancellation."""

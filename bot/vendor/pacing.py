@@ -4,8 +4,14 @@ A burst of users should queue for a moment rather than collect 429s (and a 429 o
 costs the user a retry). Each window is a sliding log of the grant times of the last ``limit``
 calls: a call may go when the oldest of them has left the window. A sliding window never lets
 through more than a fixed (calendar) window would, so this is safe whichever way the vendor
-counts. Callers are served strictly in arrival order (FIFO): the head of the queue holds the
-lock while it waits, and ``asyncio.Lock`` hands over to its waiters in order.
+counts. Callers are served in arrival order (FIFO) within two classes: *urgent* calls, those of
+a check already under way (its generate-otp and verify-otp, a new captcha picture), go before
+the calls that start a check. The waiting room admits checks at the plan's full rate, so the
+pacer runs near 100 %: served FIFO, a moment's bunching of starts (a turn's messages delayed
+behind Telegram's send limit) built a queue that the started checks' calls then sat in for
+seconds, each (their OTP answer 2 to 4 s late). Served first, they pass a queue of starts
+instead, which only delays the next turn's captcha. The head of the queue holds the turn while
+it waits; a start that finds an urgent call queued when its slot comes hands the turn over.
 
 Time comes from the injected clock and waiting from the injected sleep, so tests move a fake
 clock instead of waiting. Counts live in memory: a restart forgets the day's tally.
@@ -14,6 +20,7 @@ clock instead of waiting. Counts live in memory: a restart forgets the day's tal
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -73,7 +80,10 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._max_wait = None if max_wait_s is None else timedelta(seconds=max_wait_s)
-        self._lock = asyncio.Lock()
+        # Callers waiting for the turn, urgent ones first (FIFO within each); the turn is taken
+        # while ``_busy`` (an ``asyncio.Lock`` with two classes of waiters).
+        self._waiting: tuple[deque[asyncio.Future[None]], ...] = (deque(), deque())
+        self._busy = False
         self._queued = 0
 
     @property
@@ -81,8 +91,9 @@ class Pacer:
         """Callers waiting for a slot right now (for metrics)."""
         return self._queued
 
-    async def acquire(self) -> None:
-        """Return when one call may be sent, and count it as sent.
+    async def acquire(self, *, urgent: bool = False) -> None:
+        """Return when one call may be sent, and count it as sent. ``urgent``: a call of a
+        check under way, served before the calls that start one.
 
         Raises :class:`PacingTimeout` instead when the wait (queueing included) would pass
         ``max_wait_s``; the exception carries the wait that was still ahead.
@@ -91,17 +102,55 @@ class Pacer:
             return
         deadline = None if self._max_wait is None else self._clock.now() + self._max_wait
         self._queued += 1
+        holding = False
         try:
-            async with self._lock:
-                while True:
-                    now = self._clock.now()
-                    wait = max(window.wait(now) for window in self._windows)
-                    if not wait:
-                        for window in self._windows:
-                            window.grants.append(now)
-                        return
-                    if deadline is not None and now + wait > deadline:
-                        raise PacingTimeout(wait.total_seconds())
-                    await self._sleep(wait.total_seconds())
+            holding = await self._take_turn(self._waiting[0 if urgent else 1].append)
+            while True:
+                now = self._clock.now()
+                wait = max(window.wait(now) for window in self._windows)
+                if not wait and not urgent and self._waiting[0]:
+                    # An urgent call came while this start waited: it takes this slot.
+                    holding = False
+                    self._pass_turn()
+                    holding = await self._take_turn(self._waiting[1].appendleft)
+                    continue
+                if not wait:
+                    for window in self._windows:
+                        window.grants.append(now)
+                    return
+                if deadline is not None and now + wait > deadline:
+                    raise PacingTimeout(wait.total_seconds())
+                await self._sleep(wait.total_seconds())
         finally:
             self._queued -= 1
+            if holding:
+                self._pass_turn()
+
+    async def _take_turn(self, enqueue: Callable[[asyncio.Future[None]], None]) -> bool:
+        """Wait for the turn (at once if nobody has it or waits for it); True once held."""
+        if not self._busy and not any(self._waiting):
+            self._busy = True
+            return True
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        enqueue(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self._pass_turn()  # handed over just as the caller gave up: pass it on
+            else:
+                for queue in self._waiting:
+                    with contextlib.suppress(ValueError):
+                        queue.remove(turn)
+            raise
+        return True
+
+    def _pass_turn(self) -> None:
+        """Hand the turn to the first waiter, urgent ones first (or free it)."""
+        for queue in self._waiting:
+            while queue:
+                turn = queue.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self._busy = False
