@@ -57,7 +57,8 @@ class _Window:
 
 
 class Pacer:
-    """Holds each caller until a call fits under every configured limit, first come first served."""
+    """Holds each caller until a call fits under every configured limit: urgent calls first,
+    then the rest, first come first served within each."""
 
     def __init__(
         self,
