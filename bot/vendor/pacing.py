@@ -8,10 +8,11 @@ counts. Callers are served in arrival order (FIFO) within two classes: *urgent* 
 a check already under way (its generate-otp and verify-otp, a new captcha picture), go before
 the calls that start a check. The waiting room admits checks at the plan's full rate, so the
 pacer runs near 100 %: served FIFO, a moment's bunching of starts (a turn's messages delayed
-behind Telegram's send limit) built a queue that the started checks' calls then sat in for
-seconds, each (their OTP answer 2 to 4 s late). Served first, they pass a queue of starts
-instead, which only delays the next turn's captcha. The head of the queue holds the turn while
-it waits; a start that finds an urgent call queued when its slot comes hands the turn over.
+behind Telegram's send limit) built a queue that the started checks' calls then sat in ("OTP
+sent" and the result 2 to 5 s late in the surge benchmark). Served first, they pass a queue
+of starts instead, which only delays the next turn's captcha. The head of the queue holds the
+turn while it waits; a start that finds an urgent call queued when its slot comes hands the
+turn over.
 
 Time comes from the injected clock and waiting from the injected sleep, so tests move a fake
 clock instead of waiting. Counts live in memory: a restart forgets the day's tally.
