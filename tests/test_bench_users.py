@@ -1,4 +1,4 @@
-"""The scripted users' first-answer measurement (bench/users.py), without processes: the
+"""The scripted users' first-answer measurement (testing/users.py), without processes: the
 vendor's latency is taken off exactly where the answer waited for a vendor call."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bench.users import Crowd, Step, User
-from bot.fake_telegram import FeedEvent
+from testing.fake_telegram import FeedEvent
+from testing.users import Crowd, Step, User
 
 VENDOR_S = 1.0
 
