@@ -63,10 +63,12 @@ class Scenarios:
     @contextlib.asynccontextmanager
     async def _rig(self, latency_ms: int, vendor_plan: str | None = None) -> AsyncIterator[Rig]:
         """The three processes; with a ``vendor_plan``, the bot paces to it and the sandbox
-        refuses with 429 what the vendor would on it (else: unlimited)."""
+        refuses with 429 what the vendor would on it (else: unlimited), and the bot keeps to
+        Telegram's limit as in production (TELEGRAM_SENDS_PER_SECOND's default, 30): the surge
+        is measured at the limits the world imposes."""
         settings = self.plan.bot_settings
         if vendor_plan is not None:
-            settings = {"DEEPVUE_PLAN": vendor_plan, **settings}
+            settings = {"DEEPVUE_PLAN": vendor_plan, "TELEGRAM_SENDS_PER_SECOND": "30", **settings}
         with tempfile.TemporaryDirectory(prefix="seeding-bench-") as tmp:
             async with running_rig(
                 Path(tmp),

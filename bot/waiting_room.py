@@ -85,8 +85,23 @@ class RoomCall(Update):
             self._effective_user = User(entry.user_id, "-", is_bot=False)
 
 
+# What Telegram limits to about 30 a second per bot: messages sent to chats. Edits, deletions,
+# chat actions and callback answers are not messages; they pass at once (a 429 for one of them is
+# still waited out by the limiter). Above all, deleting a typed Aadhaar number or OTP must never
+# queue behind seconds of other users' sends.
+MESSAGE_SENDS = frozenset(
+    {
+        "sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "sendAnimation",
+        "sendVideo", "sendAudio", "sendVoice", "sendVideoNote", "sendSticker", "sendLocation",
+        "sendVenue", "sendContact", "sendPoll", "sendDice", "sendInvoice", "sendPaidMedia",
+        "copyMessage", "copyMessages", "forwardMessage", "forwardMessages",
+    }
+)  # fmt: skip
+
+
 class CountingRateLimiter(AIORateLimiter):
-    """python-telegram-bot's rate limiter that also says how many requests wait behind it."""
+    """python-telegram-bot's rate limiter, applied to message sends only (``MESSAGE_SENDS``),
+    that also says how many sends wait behind it."""
 
     def __init__(self, overall_max_rate: float, **kwargs: Any) -> None:
         super().__init__(overall_max_rate=overall_max_rate, **kwargs)
@@ -102,8 +117,12 @@ class CountingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Any:
-        # Only requests to a chat queue behind the overall limit (answerCallbackQuery doesn't).
-        counted = data.get("chat_id") is not None
+        # The base class limits every request that names a chat; without ``chat_id`` in what it
+        # classifies by, a request skips the buckets but keeps the retry-after handling. (The
+        # request itself is ``callback(*args, **kwargs)``: ``data`` only classifies it.)
+        counted = endpoint in MESSAGE_SENDS and data.get("chat_id") is not None
+        if not counted:
+            data = {key: value for key, value in data.items() if key != "chat_id"}
         self.in_flight += counted
         try:
             return await super().process_request(

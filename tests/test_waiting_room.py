@@ -3,9 +3,11 @@ goes straight in, who waits, and how Telegram's send queue counts."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,3 +121,31 @@ def test_the_send_limiter_says_how_long_its_queue_is() -> None:
     assert limiter.backlog_s() == 0.0
     limiter.in_flight = 61  # the one being sent and 60 behind it
     assert limiter.backlog_s() == 2.0
+
+
+async def test_only_message_sends_wait_behind_the_send_limiter() -> None:
+    """Telegram limits messages sent, about 30 a second: a deletion (a typed Aadhaar number), an
+    edit or a chat action must not queue behind other users' sends."""
+    limiter = CountingRateLimiter(overall_max_rate=1)
+    await limiter.initialize()
+    done: list[str] = []
+
+    async def request(name: str) -> bool:
+        done.append(name)
+        return True
+
+    async def call(endpoint: str) -> Any:
+        return await limiter.process_request(
+            request, (endpoint,), {}, endpoint, {"chat_id": 7}, None
+        )
+
+    await call("sendMessage")  # takes the bucket's one token
+    second_send = asyncio.create_task(call("sendMessage"))
+    await asyncio.sleep(0)
+    assert limiter.in_flight == 1, "the second send waits, and is counted as waiting"
+    for endpoint in ("deleteMessage", "editMessageReplyMarkup", "sendChatAction"):
+        await call(endpoint)
+    assert done == ["sendMessage", "deleteMessage", "editMessageReplyMarkup", "sendChatAction"]
+    assert not second_send.done()
+    second_send.cancel()
+    await limiter.shutdown()
