@@ -6,8 +6,8 @@ memory (``HeldNumbers``) until generate-otp; only its last four digits reach the
 
 from __future__ import annotations
 
+from bot.check.state import Step
 from bot.domain.aadhaar import AadhaarProblem, check_aadhaar, last_four, mask_last4
-from bot.domain.flow import Step
 from bot.vendor.types import VendorError
 from handlers import captcha, otp, outcomes
 from handlers.turn import Turn

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain.flow import Mode, Step
+from bot.check.state import Mode, Notes, Step
 from bot.domain.policy import agent_daily_cap_reached, india_day_start, next_india_midnight
 from bot.domain.roles import Role
 from handlers import access, agents, commands, language, waiting
-from handlers.agent_view import AGENT_LANGUAGE
 from handlers.callbacks import Action
 from handlers.turn import Turn
 
@@ -77,7 +76,7 @@ async def begin(turn: Turn) -> None:
         return
     state = turn.new_state(Step.LANGUAGE, mode=Mode.ASSISTED, agent_id=turn.user_id)
     # turn.language is the agent's own here: no check is open.
-    await turn.save(state.evolve(extra={AGENT_LANGUAGE: turn.language}))
+    await turn.save(state.evolve(notes=Notes(agent_language=turn.language)))
     message = await turn.send(turn.t("assist-language-prompt"), language.picker_buttons(turn))
     await turn.remember_prompt(message)
 

@@ -1,21 +1,20 @@
 """Step 4 — the captcha: a photo with a "New picture" button; the user types its text.
 
-The vendor session (and with it the captcha) dates from ``extra['session_at']``; a wrong captcha
+The vendor session (and with it the captcha) dates from ``notes.session_at``; a wrong captcha
 gets a fresh picture, up to the limit. The Aadhaar number waits in memory; if the process
 restarted in between, it is gone and the user is asked for it again.
 """
 
 from __future__ import annotations
 
-from bot.domain.flow import Step
+from bot.check.outcomes import Outcome
+from bot.check.state import Step
 from bot.domain.otp import parse_captcha
 from bot.domain.policy import captcha_session_expired
 from bot.vendor.types import Captcha, VendorError
 from handlers import otp, outcomes
 from handlers.callbacks import Action
 from handlers.turn import Turn
-
-SESSION_AT = "session_at"
 
 
 async def show(turn: Turn, captcha: Captcha, *, intro: str | None = None) -> None:
@@ -25,11 +24,11 @@ async def show(turn: Turn, captcha: Captcha, *, intro: str | None = None) -> Non
     if intro:
         caption = f"{intro}\n\n{caption}"
     previous_prompt = turn.state.prompt_message_id
-    extra = dict(turn.state.extra)
-    if turn.state.vendor_session_id != captcha.session_id or SESSION_AT not in extra:
-        extra[SESSION_AT] = turn.now.isoformat()  # a reload keeps its session's start
+    notes = turn.state.notes
+    if turn.state.vendor_session_id != captcha.session_id or notes.session_at is None:
+        notes = notes.evolve(session_at=turn.now)  # a reload keeps its session's start
     await turn.save(
-        turn.state.evolve(step=Step.CAPTCHA, vendor_session_id=captcha.session_id, extra=extra)
+        turn.state.evolve(step=Step.CAPTCHA, vendor_session_id=captcha.session_id, notes=notes)
     )
     await turn.remove_buttons(previous_prompt)
     message = await turn.send_photo(
@@ -89,7 +88,7 @@ async def on_wrong(turn: Turn) -> None:
     await turn.save(turn.state.evolve(wrong_captchas=wrong))
     if wrong >= limit:
         await turn.remove_buttons(turn.state.prompt_message_id)
-        await turn.end_check("captcha_failed")
+        await turn.end_check(Outcome.CAPTCHA_FAILED)
         await turn.say("captcha-too-many", buttons=outcomes.again_buttons(turn))
         return
     await fresh(turn, "captcha-wrong", left=limit - wrong)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Message
 
-from bot.domain.flow import Step
+from bot.check.state import Step
 from handlers import access, agent_view, consent, prompts, waiting
 from handlers.callbacks import Action
 from handlers.turn import Buttons, Turn

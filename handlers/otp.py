@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 
+from bot.check.outcomes import Outcome
+from bot.check.state import Mode, Step
 from bot.domain.aadhaar import mask_last4
-from bot.domain.flow import Mode, Step
 from bot.domain.otp import parse_otp
-from bot.domain.outcomes import Outcome
 from bot.domain.policy import (
     daily_otp_cap_reached,
     india_day_start,
@@ -43,7 +43,7 @@ async def daily_cap_reached(turn: Turn) -> bool:
         return False
     turn.services.held.drop(turn.chat_id)
     resets = next_india_midnight(now)
-    await turn.end_check("daily_cap")
+    await turn.end_check(Outcome.DAILY_CAP)
     await turn.say(
         "daily-cap-reached",
         limit=turn.services.limits.daily_otp_requests,
@@ -135,7 +135,7 @@ async def on_text(turn: Turn, text: str) -> None:
     limits = turn.services.limits
     if otp_expired(state, turn.now, limits):
         await turn.remove_buttons(state.prompt_message_id)
-        await turn.end_check("otp_expired")
+        await turn.end_check(Outcome.OTP_EXPIRED)
         await turn.say(
             "otp-expired", *warning, "otp-not-arriving", buttons=outcomes.again_buttons(turn)
         )
@@ -167,14 +167,14 @@ async def _verify_failed(turn: Turn, error: VendorError, warning: list[str]) -> 
         limit = turn.services.limits.max_wrong_otps
         if wrong >= limit:
             await turn.remove_buttons(state.prompt_message_id)
-            await turn.end_check("otp_failed")
+            await turn.end_check(Outcome.OTP_FAILED)
             await turn.say("otp-too-many", *warning, buttons=outcomes.again_buttons(turn))
             return
         await turn.save(state.evolve(wrong_otps=wrong))
         await turn.say("otp-wrong", *warning, left=limit - wrong)
     elif outcome is Outcome.OTP_EXPIRED:
         await turn.remove_buttons(state.prompt_message_id)
-        await turn.end_check("otp_expired")
+        await turn.end_check(Outcome.OTP_EXPIRED)
         await turn.say("otp-expired", *warning, buttons=outcomes.again_buttons(turn))
     elif outcome in (Outcome.UPSTREAM_UNAVAILABLE, Outcome.RATE_LIMITED, Outcome.NO_ANSWER):
         await turn.say("error-verify-retry", *warning)  # the OTP stays valid: nothing is lost

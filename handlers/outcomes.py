@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from bot.domain.flow import Step
-from bot.domain.outcomes import Outcome
+from bot.check.outcomes import Outcome
+from bot.check.state import Step
 from bot.vendor.types import VendorError
 from handlers import agent_view
 from handlers.callbacks import Action
@@ -51,7 +51,7 @@ async def report_failure(
         return
     if turn.state is not None:
         await turn.remove_buttons(turn.state.prompt_message_id)
-    await turn.end_check(outcome.value)
+    await turn.end_check(outcome)
     await turn.say(key, buttons=again_buttons(turn))
 
 

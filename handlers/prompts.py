@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.flow import Step
+from bot.check.state import Step
 from handlers.turn import Turn
 
 STEP_HINTS: dict[Step, str] = {

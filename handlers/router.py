@@ -30,8 +30,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.check.outcomes import Outcome
+from bot.check.state import Step
 from bot.domain.aadhaar import looks_like_aadhaar
-from bot.domain.flow import Step
 from bot.services import BotContext
 from bot.waiting_room import RoomCall
 from handlers import (
@@ -109,7 +110,7 @@ async def _expired(turn: Turn) -> bool:
     if state is None or state.expires_at > turn.now:
         return False
     await turn.remove_buttons(state.prompt_message_id)
-    await turn.end_check("expired")
+    await turn.end_check(Outcome.EXPIRED)
     await turn.say("check-expired", buttons=outcomes.again_buttons(turn, "start-again-button"))
     return True
 

@@ -23,8 +23,9 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot import metrics
+from bot.check.outcomes import Outcome
+from bot.check.state import FlowState, Mode, Step
 from bot.concurrency import confirm_early
-from bot.domain.flow import FlowState, Mode, Step
 from bot.domain.references import reference_hash
 from bot.services import BotContext, Services
 from bot.store.base import CheckRecord
@@ -286,7 +287,7 @@ class Turn:
 
     async def end_check(
         self,
-        outcome: str,
+        outcome: Outcome,
         *,
         bank_name: str | None = None,
         status: str | None = None,
@@ -298,13 +299,13 @@ class Turn:
         self.services.held.drop(self.chat_id)
         if state is None:
             return
-        if "line" in state.extra:  # its place in line goes too (handlers/waiting.py)
+        if state.notes.in_line:  # its place in line goes too (handlers/waiting.py)
             await self.services.store.leave_line(self.chat_id)
         metrics.check_finished(outcome)
         await self.services.store.delete_flow(self.chat_id)
         self.state = None
         self.ended = state
-        if state.consent_id is None and outcome != "declined":
+        if state.consent_id is None and outcome is not Outcome.DECLINED:
             return  # nothing was checked: nothing for the operator's log
         duration = int((self.now - state.created_at).total_seconds() * 1000)
         await self.services.store.log_check(
@@ -313,7 +314,7 @@ class Turn:
                 user_id=state.user_id,
                 chat_id=state.chat_id,
                 last4=state.last4,
-                outcome=outcome,
+                outcome=outcome.value,
                 bank_name=bank_name,
                 status=status,
                 language=state.language,
@@ -323,4 +324,4 @@ class Turn:
                 reference_sha256=reference_hash(reference) if reference else None,
             )
         )
-        log.info("check.ended", extra={"outcome": outcome, "check_id": state.check_id})
+        log.info("check.ended", extra={"outcome": outcome.value, "check_id": state.check_id})

@@ -23,8 +23,9 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 
+from bot.check.outcomes import Outcome
+from bot.check.state import FlowState, Mode, Step
 from bot.domain.aadhaar import check_aadhaar, looks_like_aadhaar
-from bot.domain.flow import FlowState, Mode, Step
 from bot.domain.waiting import Standing
 from bot.leader import Leadership
 from bot.services import BotContext, SeedingApplication
@@ -36,8 +37,6 @@ from handlers.turn import Turn
 
 log = logging.getLogger(__name__)
 
-IN_LINE = "line"  # FlowState.extra key: this check has (or had) a place in line
-MISSED = "missed"  # FlowState.extra key: the turn came and passed
 TURN_SAVED_WITHIN = timedelta(seconds=30)
 
 
@@ -92,8 +91,8 @@ async def wait_in_line(turn: Turn) -> bool:
 async def _join(turn: Turn, room: WaitingRoom, intro: tuple[str, ...] = ()) -> None:
     state = turn.state
     assert state is not None
-    extra = {k: v for k, v in state.extra.items() if k != MISSED} | {IN_LINE: "1"}
-    await turn.save(state.evolve(step=Step.WAITING, extra=extra, prompt_message_id=None))
+    notes = state.notes.evolve(missed=False, in_line=True)
+    await turn.save(state.evolve(step=Step.WAITING, notes=notes, prompt_message_id=None))
     await turn.services.store.join_line(
         LineEntry(
             chat_id=turn.chat_id,
@@ -119,7 +118,7 @@ async def on_text(turn: Turn, text: str) -> None:
     memory for the turn; anything else gets where they stand."""
     state = turn.state
     assert state is not None
-    if state.extra.get(MISSED):
+    if state.notes.missed:
         if looks_like_aadhaar(text) and not await turn.delete_incoming():
             await turn.say("aadhaar-delete-failed")
         await _say_missed(turn)
@@ -147,7 +146,7 @@ async def on_leave(turn: Turn) -> None:
     state = turn.state
     assert state is not None
     await turn.remove_buttons(state.prompt_message_id)
-    await turn.end_check("left_line")
+    await turn.end_check(Outcome.LEFT_LINE)
     await turn.say("waiting-left", buttons=outcomes.again_buttons(turn, "start-again-button"))
 
 
@@ -168,7 +167,7 @@ async def on_rejoin(turn: Turn) -> None:
 async def leave_line(turn: Turn) -> None:
     """The check ends (cancelled, a new /start, expired…): give up its place, if it had one."""
     state = turn.state
-    if state is not None and IN_LINE in state.extra:
+    if state is not None and state.notes.in_line:
         await turn.services.store.leave_line(turn.chat_id)
 
 
@@ -227,8 +226,8 @@ async def _missed(turn: Turn) -> None:
     assert state is not None
     await turn.services.store.leave_line(turn.chat_id)
     turn.services.held.drop(turn.chat_id)
-    extra = state.extra | {MISSED: "1"}
-    await turn.save(state.evolve(step=Step.WAITING, extra=extra, prompt_message_id=None))
+    notes = state.notes.evolve(missed=True)
+    await turn.save(state.evolve(step=Step.WAITING, notes=notes, prompt_message_id=None))
     await _say_missed(turn)
 
 
