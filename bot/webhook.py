@@ -32,7 +32,7 @@ import hmac
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -44,7 +44,9 @@ from bot.config import Settings
 from bot.sandbox.server import serving
 from bot.services import Services
 from bot.store.base import Store
-from bot.updates import Deliver, HandledTracker, Readiness
+
+if TYPE_CHECKING:  # bot/updates.py starts the webhook: only the types go this way
+    from bot.updates import Deliver, HandledTracker, Readiness
 
 log = logging.getLogger(__name__)
 

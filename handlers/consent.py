@@ -13,6 +13,7 @@ import logging
 
 from telegram.error import TelegramError
 
+from bot.check.machine import Event
 from bot.check.outcomes import Outcome
 from bot.check.state import Step
 from bot.notices import PURPOSE, RenderedNotice
@@ -80,7 +81,10 @@ async def show_notice(turn: Turn) -> None:
     assert turn.state is not None
     notice = await render(turn, turn.language)
     notes = turn.state.notes.evolve(notice_language=notice.language)
-    await turn.save(turn.state.evolve(step=Step.CONSENT, notes=notes))
+    if turn.state.step is Step.CONSENT:  # shown again (/language, /help, a replay)
+        await turn.save(turn.state.evolve(notes=notes))
+    else:
+        await turn.go(Event.LANGUAGE_PICKED, notes=notes)
     if agent_view.is_assisted(turn):
         await turn.send(agent_view.agent_t(turn, "assist-notice-instruction"))
     message = await turn.send(notice.text, notice_buttons(turn, notice.language))
@@ -163,11 +167,7 @@ async def on_agree(turn: Turn) -> None:
     consent_id = await _record_once(turn, "given")
     notes = turn.state.notes.evolve(consent_pending=None)
     # The Aadhaar prompt has no buttons: no message of this step has any to take off later.
-    await turn.save(
-        turn.state.evolve(
-            step=Step.AADHAAR, consent_id=consent_id, notes=notes, prompt_message_id=None
-        )
-    )
+    await turn.go(Event.AGREE, consent_id=consent_id, notes=notes, prompt_message_id=None)
     await turn.answer_callback("consent-recorded")
     if await waiting.wait_in_line(turn):  # the plan is busy: a place in line, no number yet
         await turn.remove_buttons(notice_message)

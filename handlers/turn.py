@@ -20,9 +20,9 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ApplicationHandlerStop
 
 from bot import metrics
+from bot.check.machine import Event, first_step, may_end, next_step
 from bot.check.outcomes import Outcome
 from bot.check.state import FlowState, Mode, Step
 from bot.concurrency import confirm_early
@@ -75,11 +75,7 @@ class Turn:
             stored = await services.store.get_language(chat_id)
             hint = services.translator.pick_first(user.language_code if user else None)
             language = stored or hint or "en"
-        turn = cls(update, context, services, chat_id, user_id, language, state)
-        if turn.replayed:
-            await turn.answer_replay()
-            raise ApplicationHandlerStop  # applied once already: nothing more to do
-        return turn
+        return cls(update, context, services, chat_id, user_id, language, state)
 
     @property
     def replayed(self) -> bool:
@@ -95,15 +91,6 @@ class Turn:
         room's call, bot/waiting_room.py: id 0), which Telegram never delivers again."""
         update_id = self.update.update_id
         return update_id if update_id > 0 else None
-
-    async def answer_replay(self) -> None:
-        """The user may not have seen the answer (the process died after saving, before or
-        while speaking): ask the current step's question again, and nothing else."""
-        from handlers import prompts  # the steps import this module
-
-        log.info("update.replayed", extra={"update_id": self.update.update_id})
-        await self.answer_callback()
-        await prompts.reprompt(self)
 
     # ---------------------------------------------------------------- text
     @property
@@ -243,8 +230,10 @@ class Turn:
 
     # ---------------------------------------------------------------- state
     def new_state(
-        self, step: Step, *, mode: Mode = Mode.SELF, agent_id: int | None = None
+        self, event: Event, *, mode: Mode = Mode.SELF, agent_id: int | None = None
     ) -> FlowState:
+        """A new check, at the step the machine opens one at on ``event``."""
+        step = first_step(event)
         now = self.now
         metrics.check_started(mode.value)
         return FlowState(
@@ -259,6 +248,14 @@ class Turn:
             mode=mode,
             agent_id=agent_id,
         )
+
+    async def go(self, event: Event, **changes: object) -> FlowState:
+        """A transition of the open check: the machine's table (bot/check/machine.py) gives the
+        step that ``event`` leads to; the state is saved with it (and ``changes``) before the
+        caller says anything."""
+        assert self.state is not None
+        step = next_step(self.state.step, event)
+        return await self.save(self.state.evolve(step=step, **changes))
 
     async def save(self, state: FlowState) -> FlowState:
         """Write the check's new state. Steps save *before* they speak: a process killed
@@ -299,6 +296,11 @@ class Turn:
         self.services.held.drop(self.chat_id)
         if state is None:
             return
+        if not may_end(state.step, outcome):  # the table (bot/check/machine.py) is out of date
+            log.error(
+                "check.end_not_in_table",
+                extra={"step": state.step.value, "outcome": outcome.value},
+            )
         if state.notes.in_line:  # its place in line goes too (handlers/waiting.py)
             await self.services.store.leave_line(self.chat_id)
         metrics.check_finished(outcome)

@@ -23,6 +23,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 
+from bot.check.machine import Event
 from bot.check.outcomes import Outcome
 from bot.check.state import FlowState, Mode, Step
 from bot.domain.aadhaar import check_aadhaar, looks_like_aadhaar
@@ -92,7 +93,8 @@ async def _join(turn: Turn, room: WaitingRoom, intro: tuple[str, ...] = ()) -> N
     state = turn.state
     assert state is not None
     notes = state.notes.evolve(missed=False, in_line=True)
-    await turn.save(state.evolve(step=Step.WAITING, notes=notes, prompt_message_id=None))
+    event = Event.REJOIN if state.step is Step.WAITING else Event.LINE_BUSY
+    await turn.go(event, notes=notes, prompt_message_id=None)
     await turn.services.store.join_line(
         LineEntry(
             chat_id=turn.chat_id,
@@ -158,7 +160,7 @@ async def on_rejoin(turn: Turn) -> None:
     assert state is not None
     await turn.remove_buttons(state.prompt_message_id)
     if room is None:  # no line any more (the plan changed): straight on
-        await turn.save(state.evolve(step=Step.AADHAAR, prompt_message_id=None))
+        await turn.go(Event.LINE_GONE, prompt_message_id=None)
         await turn.say("aadhaar-prompt")
         return
     await _join(turn, room)
@@ -212,7 +214,7 @@ async def _your_turn(turn: Turn) -> None:
     assert state is not None
     await turn.remove_buttons(state.prompt_message_id)
     number = turn.services.held.get(turn.chat_id, state.check_id)
-    await turn.save(state.evolve(step=Step.AADHAAR, prompt_message_id=None))
+    await turn.go(Event.TURN, prompt_message_id=None)
     if number is None:
         await turn.say("waiting-turn", "aadhaar-prompt")
         return
@@ -226,8 +228,7 @@ async def _missed(turn: Turn) -> None:
     assert state is not None
     await turn.services.store.leave_line(turn.chat_id)
     turn.services.held.drop(turn.chat_id)
-    notes = state.notes.evolve(missed=True)
-    await turn.save(state.evolve(step=Step.WAITING, notes=notes, prompt_message_id=None))
+    await turn.go(Event.NO_SHOW, notes=state.notes.evolve(missed=True), prompt_message_id=None)
     await _say_missed(turn)
 
 

@@ -1,0 +1,233 @@
+"""A bot-level double for the step modules: no HTTP, no database, no locale files.
+
+:class:`RecordingBot` stands in for PTB's ``Bot`` and records what would be sent, edited and
+deleted; :class:`MemoryStore` keeps the flow row and the check log in dicts; the translator
+answers with the message keys, so a test reads ``"otp-wrong"`` rather than English. A
+:class:`Turn` is built around them directly (``make_turn``), as ``Turn.load`` would.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from telegram import Chat, Message, Update, User
+
+from bot.check.state import FlowState, Step
+from bot.domain.policy import Limits
+from bot.held_numbers import HeldNumbers
+from bot.services import Services
+from bot.store.base import CheckRecord
+from bot.vendor.types import Captcha, OtpSent, SeedingResult, VendorError
+from handlers.turn import Turn
+
+CHAT = 4242
+T0 = datetime(2026, 1, 15, 6, 30, tzinfo=UTC)
+
+
+@dataclass
+class Sent:
+    method: str
+    text: str = ""
+    buttons: list[str] = field(default_factory=list)  # callback data, row by row flattened
+    message_id: int | None = None
+
+
+class RecordingBot:
+    """What the handlers would have asked Telegram to do, in order."""
+
+    def __init__(self) -> None:
+        self.calls: list[Sent] = []
+        self._ids = itertools.count(100)
+
+    def _message(self, text: str, reply_markup: Any) -> SimpleNamespace:
+        data = [
+            button.callback_data for row in (reply_markup.inline_keyboard if reply_markup else ())
+            for button in row
+        ]
+        message_id = next(self._ids)
+        return SimpleNamespace(message_id=message_id, reply_markup=reply_markup, text=text), data
+
+    async def send_message(self, chat_id: int, text: str, **kw: Any) -> SimpleNamespace:
+        message, data = self._message(text, kw.get("reply_markup"))
+        self.calls.append(Sent("send_message", text, data, message.message_id))
+        return message
+
+    async def send_photo(self, chat_id: int, photo: bytes, caption: str, **kw: Any) -> Any:
+        message, data = self._message(caption, kw.get("reply_markup"))
+        self.calls.append(Sent("send_photo", caption, data, message.message_id))
+        return message
+
+    async def edit_message_reply_markup(self, chat_id: int, message_id: int, **kw: Any) -> bool:
+        self.calls.append(Sent("edit_message_reply_markup", message_id=message_id))
+        return True
+
+    async def edit_message_text(self, text: str, **kw: Any) -> bool:
+        self.calls.append(Sent("edit_message_text", text, message_id=kw.get("message_id")))
+        return True
+
+    async def delete_message(self, chat_id: int, message_id: int) -> bool:
+        self.calls.append(Sent("delete_message", message_id=message_id))
+        return True
+
+    async def send_chat_action(self, chat_id: int, action: str) -> bool:
+        return True
+
+    @property
+    def sent(self) -> list[Sent]:
+        return [c for c in self.calls if c.method in ("send_message", "send_photo")]
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.sent]
+
+    def methods(self) -> list[str]:
+        return [c.method for c in self.calls]
+
+
+class MemoryStore:
+    """The few store calls the check's steps make. Each save is noted among the bot's calls,
+    so a test sees whether the state was saved before the user was told."""
+
+    def __init__(self, bot: RecordingBot) -> None:
+        self._bot = bot
+        self.flows: dict[int, FlowState] = {}
+        self.log: list[CheckRecord] = []
+        self.otp_requests: list[datetime] = []
+        self.left_line: list[int] = []
+
+    async def get_flow(self, chat_id: int) -> FlowState | None:
+        return self.flows.get(chat_id)
+
+    async def save_flow(self, state: FlowState) -> None:
+        self.flows[state.chat_id] = state
+        self._bot.calls.append(Sent("save_flow", state.step.value))
+
+    async def delete_flow(self, chat_id: int) -> None:
+        self.flows.pop(chat_id, None)
+
+    async def log_check(self, record: CheckRecord) -> None:
+        self.log.append(record)
+
+    async def count_otp_requests(self, user_id: int, since: datetime) -> int:
+        return sum(at >= since for at in self.otp_requests)
+
+    async def add_otp_request(self, user_id: int, at: datetime) -> None:
+        self.otp_requests.append(at)
+
+    async def leave_line(self, chat_id: int) -> None:
+        self.left_line.append(chat_id)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.at = T0
+
+    def now(self) -> datetime:
+        return self.at
+
+
+class KeyTranslator:
+    """Messages as their keys (and variables), so tests name what is said, not its words."""
+
+    def t(self, language: str, key: str, **args: Any) -> str:
+        return key
+
+    def format_datetime(self, language: str, value: datetime) -> str:
+        return value.isoformat()
+
+    def format_date(self, language: str, value: date) -> str:
+        return value.isoformat()
+
+
+class ScriptedVendor:
+    """A vendor whose next answers the test sets: a value, or an outcome to raise."""
+
+    captcha_enabled = True
+
+    def __init__(self) -> None:
+        self.script: list[object] = []
+        self.calls: list[str] = []
+
+    def _next(self, call: str) -> Any:
+        self.calls.append(call)
+        answer = self.script.pop(0)
+        if isinstance(answer, VendorError):
+            raise answer
+        return answer
+
+    async def initiate_session(self) -> Captcha:
+        return self._next("initiate-session")
+
+    async def reload_captcha(self, session_id: str) -> Captcha:
+        return self._next("reload-captcha")
+
+    async def generate_otp(
+        self, number: str, *, session_id: str | None, captcha: str | None
+    ) -> OtpSent:
+        return self._next("generate-otp")
+
+    async def verify_otp(self, reference_id: str, otp: str) -> SeedingResult:
+        return self._next("verify-otp")
+
+
+async def _no_wait(_: float) -> None:
+    return None
+
+
+@dataclass
+class World:
+    bot: RecordingBot
+    store: MemoryStore
+    vendor: ScriptedVendor
+    services: Services
+    clock: Clock
+
+    def turn(self, state: FlowState | None, text: str | None = None) -> Turn:
+        """One incoming message (``text``) to a chat whose check is ``state``."""
+        user = User(CHAT, "Asha", is_bot=False)
+        message = Message(
+            message_id=7, date=self.clock.now(), chat=Chat(CHAT, "private"), from_user=user,
+            text=text,
+        )
+        update = Update(update_id=1000, message=message)
+        context = SimpleNamespace(bot=self.bot)
+        return Turn(update, context, self.services, CHAT, CHAT, "en", state)
+
+
+@pytest.fixture
+def world() -> World:
+    clock = Clock()
+    bot = RecordingBot()
+    store, vendor = MemoryStore(bot), ScriptedVendor()
+    services = Services(
+        settings=SimpleNamespace(operator_name="Op", grievance_contact="g@example.org"),
+        store=store,
+        vendor=vendor,
+        translator=KeyTranslator(),
+        notices=None,
+        clock=clock,
+        limits=Limits(),
+        held=HeldNumbers(clock),
+        sandbox=False,
+        typing_wait=_no_wait,
+    )
+    return World(bot, store, vendor, services, clock)
+
+
+@pytest.fixture
+def state_at() -> Callable[..., FlowState]:
+    def make(step: Step, **changes: Any) -> FlowState:
+        state = FlowState(
+            chat_id=CHAT, user_id=CHAT, check_id="chk1", step=step, language="en",
+            created_at=T0, updated_at=T0, expires_at=T0 + timedelta(minutes=30),
+            consent_id=1, last4="2346", prompt_message_id=55,
+        )
+        return state.evolve(**changes)
+
+    return make
