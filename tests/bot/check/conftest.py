@@ -120,6 +120,9 @@ class MemoryStore:
     async def add_otp_request(self, user_id: int, at: datetime) -> None:
         self.otp_requests.append(at)
 
+    async def get_language(self, chat_id: int) -> str | None:
+        return None
+
     async def leave_line(self, chat_id: int) -> None:
         self.left_line.append(chat_id)
 
@@ -188,16 +191,23 @@ class World:
     services: Services
     clock: Clock
 
+    def update(self, text: str | None = None, **message: Any) -> Update:
+        """An incoming message: ``text``, or e.g. ``sticker=...`` / ``caption=...``."""
+        user = User(CHAT, "Asha", is_bot=False)
+        sent = Message(
+            message_id=7, date=self.clock.now(), chat=Chat(CHAT, "private"), from_user=user,
+            text=text, **message,
+        )
+        return Update(update_id=1000, message=sent)
+
+    @property
+    def context(self) -> Any:
+        """What handlers reach through PTB's callback context: the bot and our services."""
+        return SimpleNamespace(bot=self.bot, services=self.services)
+
     def turn(self, state: FlowState | None, text: str | None = None) -> Turn:
         """One incoming message (``text``) to a chat whose check is ``state``."""
-        user = User(CHAT, "Asha", is_bot=False)
-        message = Message(
-            message_id=7, date=self.clock.now(), chat=Chat(CHAT, "private"), from_user=user,
-            text=text,
-        )
-        update = Update(update_id=1000, message=message)
-        context = SimpleNamespace(bot=self.bot)
-        return Turn(update, context, self.services, CHAT, CHAT, "en", state)
+        return Turn(self.update(text), self.context, self.services, CHAT, CHAT, "en", state)
 
 
 @pytest.fixture
