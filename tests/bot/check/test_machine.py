@@ -182,3 +182,47 @@ def test_every_outcome_a_check_can_end_with_is_labelled_for_reports() -> None:
         block = text[text.index("check-outcome =") :].split("\n\n")[0]
         missing = [o.value for o in ends if f"[{o.value}]" not in block]
         assert set(missing) <= UNLABELLED, (ftl, missing)
+
+
+# ---------------------------------------------------------------- the code names only the table's
+HANDLERS = CHECK_PACKAGE.parents[1] / "handlers"
+
+
+def _named(attribute_of: str, inside: frozenset[str] = frozenset()) -> set[str]:
+    """``attribute_of.NAME`` as written in handlers/ (only within calls to ``inside``, if given)."""
+    names: set[str] = set()
+    for path in sorted(HANDLERS.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        roots: list[ast.AST] = [tree]
+        if inside:
+            roots = [
+                node
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute | ast.Name)
+                and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id)
+                in inside
+            ]
+        for root in roots:
+            for node in ast.walk(root):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id == attribute_of
+                ):
+                    names.add(node.attr)
+    return names
+
+
+def test_every_event_the_handlers_name_is_a_row() -> None:
+    events = {t.event.name for t in TABLE}
+    named = _named("Event")
+    assert named and named <= events
+
+
+def test_every_end_the_handlers_write_is_in_the_table() -> None:
+    """end_check(Outcome.X) and end_with(turn, Outcome.X, ...) in handlers/: each X is an
+    outcome of a row to ENDED (or an end possible anywhere)."""
+    ends = {o.name for t in TABLE for o in t.outcomes} | {"CANCELLED", "EXPIRED"}
+    written = _named("Outcome", frozenset({"end_check", "end_with"}))
+    assert written and written <= ends
