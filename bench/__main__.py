@@ -17,10 +17,10 @@ import sys
 import time
 from pathlib import Path
 
-from bench.procs import BENCH_WORKERS
 from bench.report import Report
 from bench.scenarios import Plan, Scenarios
 from bench.store import StorePlan, store_benchmarks
+from testing.procs import BENCH_WORKERS
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PARTS = ("isolation", "latency", "cost", "memory", "store", "surge")

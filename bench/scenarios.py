@@ -1,6 +1,6 @@
 """The end-to-end scenarios: isolation, cost, memory and start-up, over real loopback HTTP.
 
-Each run starts fresh processes (``bench.procs.running_rig``), warms the bot up with one check
+Each run starts fresh processes (``testing.procs.running_rig``), warms the bot up with one check
 (imports, connections, the vendor token), then measures.
 """
 
@@ -13,12 +13,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.procs import Rig, running_rig
 from bench.report import Report, percentile
 from bench.surge import capacity_bound_s
-from bench.users import Crowd, CrowdResult, Step
 from bot.domain.waiting import CALLS_PER_CHECK
 from bot.vendor.config import plan_limits
+from testing.procs import Rig, running_rig
+from testing.users import Crowd, CrowdResult, Step
 
 IDLE_SETTLE_S = 1.0
 RSS_SAMPLE_S = 0.05

@@ -1,7 +1,9 @@
-"""Command line: ``python -m bot [run|demo|sandbox|fake-telegram|i18n|report|purge|lookup|erase]``.
+"""Command line: ``python -m bot [run|sandbox|i18n|report|purge|lookup|erase]``.
 
-With no command the bot runs with long polling, or, when no TELEGRAM_BOT_TOKEN is set, the
-offline demo (fake Telegram + sandbox + bot, chatting in this terminal).
+With no command the bot runs (long polling, or a webhook). With no TELEGRAM_BOT_TOKEN set it
+says how to get one, or to try the offline demo from a checkout: ``./dev run`` runs
+``python -m testing.demo`` there. The demo needs the fake Telegram server, which is test code
+and not installed with the bot (README, "Layout").
 """
 
 from __future__ import annotations
@@ -18,18 +20,20 @@ from bot.logging_setup import configure_logging
 
 _T = TypeVar("_T")
 
+SETUP_HINT = (
+    "Set it in the environment or in .env (README: Running it for real). To try the bot "
+    "offline instead, run `./dev run` in a checkout of its repository (the offline demo, "
+    "`python -m testing.demo`)."
+)
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (long polling)")
-    commands.add_parser("demo", help="chat with the bot offline, in this terminal")
     sandbox = commands.add_parser("sandbox", help="serve the vendor sandbox over HTTP")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8090)
-    fake = commands.add_parser("fake-telegram", help="serve the fake Telegram Bot API over HTTP")
-    fake.add_argument("--host", default="127.0.0.1")
-    fake.add_argument("--port", type=int, default=8081)
     i18n = commands.add_parser("i18n", help="translator tooling: check | bump-notice LANG")
     i18n.add_argument("words", nargs="*")
     from bot.operator_cli import add_commands as add_operator_commands
@@ -48,13 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level)
 
-    command = args.command or ("run" if settings.telegram_bot_token else "demo")
+    command = args.command or "run"
     if command == "run":
         return _run(settings)
-    if command == "demo":
-        from bot.demo import run_demo
-
-        return asyncio.run(run_demo(settings))
     if command == "sandbox":
         from bot.sandbox import SandboxConfig, serve_forever
 
@@ -70,11 +70,6 @@ def main(argv: list[str] | None = None) -> int:
         from bot.operator_cli import run as run_operator_command
 
         return asyncio.run(run_operator_command(command, args, settings))
-    if command == "fake-telegram":
-        from bot.fake_telegram import serve_forever as serve_fake
-
-        serve_fake(args.host, args.port)
-        return 0
     parser.error(f"unknown command {command}")
     return 2
 
@@ -82,8 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(settings: Settings) -> int:
     if settings.telegram_bot_token is None:
         print(
-            "Invalid setting TELEGRAM_BOT_TOKEN: not set. Set it in the environment or in .env "
-            "(or run `python -m bot demo`).",
+            f"Invalid setting TELEGRAM_BOT_TOKEN: not set. {SETUP_HINT}",
             file=sys.stderr,
         )
         return 2

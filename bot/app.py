@@ -230,7 +230,7 @@ def build_application(services: Services, *, runs_jobs: bool = True) -> SeedingA
     application.requests = requests
     router.register(application)
     if services.waiting is not None:  # the longest wait in line, in /stats and the digest
-        services.extras["capacity"] = AdmissionWaits(services.store)
+        services.capacity = AdmissionWaits(services.store)
     if runs_jobs:
         retention.schedule(application)
         digest.schedule(application)
@@ -284,10 +284,10 @@ async def taking_updates(application: SeedingApplication) -> AsyncIterator[Leade
 
     api = RawBotApi(settings.telegram_base_url, application.bot.token)
     try:
-        source = update_source(settings, api, tracker, deliver, ready, services.extras)
+        source = update_source(settings, api, tracker, deliver, ready)
         async with updates.taking_updates(settings, api.bot_id, source, recover) as leadership:
-            services.extras["leadership"] = leadership
-            services.extras["tracker"] = tracker
+            services.leadership = leadership
+            services.tracker = tracker
             yield leadership
     finally:
         await api.aclose()
@@ -304,7 +304,7 @@ async def exporting_metrics(
     breaker = services.breaker
     client = breaker.inner if breaker is not None else None
     pacer = getattr(client, "pacer", None)
-    leadership = services.extras.get("leadership")
+    leadership = services.leadership
     processor = application.update_processor
     room = services.waiting if services.waiting is not None and services.waiting.limited else None
     values = LiveValues(

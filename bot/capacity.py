@@ -7,7 +7,7 @@ generate-otp, verify-otp; a wrong OTP or a new captcha picture adds one, a failu
 generate-otp saves one), so the figure is an estimate and is shown as one ("about").
 
 A component that counts the calls exactly, or that knows how long people waited (the waiting
-room), registers a :class:`CapacitySource` as ``services.extras["capacity"]``; its answers
+room), registers a :class:`CapacitySource` as ``services.capacity``; its answers
 then replace the estimate, and the longest wait appears in /stats and the digest.
 :class:`AdmissionWaits` is the waiting room's: every admission keeps its wait in the store
 (all instances, kept eight days), so the longest wait of the last 7 days is one query.

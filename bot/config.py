@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     invite_valid_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 48
     sweep_interval_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 60
     max_concurrent_updates: Annotated[int, Field(ge=1, le=1024)] = 32
+    # The typing indicator goes out only once a vendor call has kept the user waiting this long.
+    # Most calls answer sooner, and then the indicator would cost a Bot API call (about as much
+    # of our CPU as a message) for nothing the user could see: the answer is already on its way.
+    typing_delay_s: Annotated[float, Field(ge=0, le=60)] = 0.3
     # Telegram's broadcast limit is about 30 messages a second; 0 turns our limiter off
     # (for a local Bot API server, the fake one, or a bot with paid broadcasts).
     telegram_sends_per_second: Annotated[int, Field(ge=0)] = 30

@@ -26,7 +26,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
-from bot.capacity import CapacitySource, capacity, render_capacity
+from bot.capacity import capacity, render_capacity
 from bot.check.outcomes import OutcomeGroup
 from bot.domain.policy import INDIA
 from bot.i18n import DEFAULT_LANGUAGE, Translator
@@ -68,7 +68,7 @@ async def build_digest(services: Services, week: date, language: str) -> Digest:
     days = daily_stats(records, period)
     translator = services.translator
     chart = await chart_png(days, translator, language, period)
-    source: CapacitySource | None = services.extras.get("capacity")
+    source = services.capacity
     plan = services.settings.effective_plan
     load = await capacity(plan, days, source, period)
     summary = digest_summary(compute_stats(records, period), days, translator, language, period)
@@ -109,7 +109,7 @@ def digest_summary(
 
 
 def _is_leader(services: Services) -> bool:
-    leadership = services.extras.get("leadership")
+    leadership = services.leadership
     return leadership is None or bool(leadership.is_leader)
 
 

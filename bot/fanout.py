@@ -13,7 +13,6 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Sequence
-from typing import Any
 
 from bot.config import Settings
 from bot.i18n import shared_translator
@@ -48,8 +47,7 @@ async def fan_out_until_stopped(
     def recover() -> Awaitable[int]:
         return answer_interrupted(store, shared_translator(), send)
 
-    extras: dict[str, Any] = {}
-    source = update_source(settings, api, tracker, pool.deliver, ready, extras)
+    source = update_source(settings, api, tracker, pool.deliver, ready)
     async with contextlib.AsyncExitStack() as stack:
         leadership = await stack.enter_async_context(
             taking_updates(settings, api.bot_id, source, recover)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 from telegram.request import BaseRequest
@@ -18,9 +18,13 @@ from bot.notices import Notices
 from bot.sandbox import Sandbox
 from bot.store.base import Store
 from bot.vendor.breaker import CircuitBreaker
-from bot.vendor.pacing import Sleep
 from bot.vendor.types import SeedingVendor
 from bot.waiting_room import WaitingRoom
+
+if TYPE_CHECKING:  # annotations only: these modules are above services in the import order
+    from bot.capacity import CapacitySource
+    from bot.leader import Leadership
+    from bot.updates import HandledTracker
 
 
 @dataclass(slots=True)
@@ -39,12 +43,14 @@ class Services:
     # The circuit breaker ``vendor`` is wrapped in: its ``state`` for metrics, ``ready()`` for
     # /readyz, ``inner`` for the client itself (e.g. its pacer).
     breaker: CircuitBreaker | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
     # The line in front of the vendor plan's capacity (bot/waiting_room.py).
     waiting: WaitingRoom | None = None
-    # How the typing indicator waits before it shows (handlers/turn.py): tests put their own
-    # here, so that "fast" and "slow" vendors do not depend on the machine's load.
-    typing_wait: Sleep = asyncio.sleep
+    # The longest wait in line, for /stats and the digest (bot/capacity.py), with a waiting room.
+    capacity: CapacitySource | None = None
+    # Set while this process takes updates (bot/app.py: taking_updates). ``leadership`` is None
+    # with SQLite (one instance, always the leader); ``tracker`` is what is confirmed to Telegram.
+    leadership: Leadership | None = None
+    tracker: HandledTracker | None = None
 
 
 class SeedingApplication(Application[Any, Any, Any, Any, Any, Any]):

@@ -48,9 +48,13 @@ log = logging.getLogger(__name__)
 # Long polling: how long getUpdates waits on Telegram's side for something to arrive.
 POLL_TIMEOUT_S = 10
 POLL_RETRY_S = (0.5, 1.0, 2.0, 5.0, 10.0)  # after a failed getUpdates, growing
-# While updates are in flight, getUpdates answers at once with them (they are not confirmed):
-# poll again as soon as one is handled, or after this long to pick up new chats meanwhile.
+# While updates are in flight, getUpdates answers at once with them (they are not confirmed),
+# so every poll carries them all again: poll again once one is handled, or after REPOLL_S to
+# pick up new chats meanwhile, but never sooner than MIN_REPOLL_S after the last poll: polling on
+# every handled update cost a fifth more CPU per check at 100 users (bench/README.md); 50 ms
+# coalesces those polls, at the price of up to 50 ms more before a new chat's first look.
 REPOLL_S = 0.2
+MIN_REPOLL_S = 0.05
 # Handled ids kept to recognise a webhook delivery repeated after its 200 was lost.
 REMEMBER_HANDLED = 10_000
 
@@ -180,9 +184,13 @@ async def poll_updates(api: RawBotApi, tracker: HandledTracker, deliver: Deliver
     sent with the next getUpdates is the tracker's: Telegram forgets what lies below it."""
     webhook_deleted = False
     failures = 0
+    loop = asyncio.get_running_loop()
+    polled_at = -MIN_REPOLL_S
     while True:
         if tracker.in_flight:
             await tracker.wait_progress(REPOLL_S)
+            await asyncio.sleep(max(0.0, polled_at + MIN_REPOLL_S - loop.time()))
+        polled_at = loop.time()
         params: dict[str, Any] = {"timeout": POLL_TIMEOUT_S, "allowed_updates": Update.ALL_TYPES}
         if tracker.offset is not None:
             params["offset"] = tracker.offset
@@ -237,16 +245,13 @@ def update_source(
     tracker: HandledTracker,
     deliver: Deliver,
     ready: Readiness,
-    extras: dict[str, Any],
 ) -> Callable[[], contextlib.AbstractAsyncContextManager[object]]:
     """Where updates come from, BOT_MODE=polling or webhook: started anew each time this
-    instance becomes the leader. The webhook notes where it listens in ``extras``."""
+    instance becomes the leader."""
     if settings.bot_mode == "webhook":
         from bot.webhook import serving_webhook
 
-        return lambda: serving_webhook(
-            settings, tracker, deliver, ready, api.set_webhook, extras=extras
-        )
+        return lambda: serving_webhook(settings, tracker, deliver, ready, api.set_webhook)
     return lambda: polling(api, tracker, deliver)
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -41,7 +40,7 @@ from starlette.routing import Route
 from telegram import Update
 
 from bot.config import Settings
-from bot.sandbox.server import serving
+from bot.runtime.asgi import BodyError, decode_json_object, serving
 from bot.services import Services
 from bot.store.base import Store
 
@@ -52,7 +51,6 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 MAX_UPDATE_BYTES = 1024 * 1024  # a Telegram update is a few kB; refuse anything absurd
-LOCAL_URL = "webhook_local_url"  # Services.extras key: where the server listens (tests)
 # Telegram opens at most this many connections to a webhook at once (its maximum).
 MAX_CONNECTIONS = 100
 # How long a delivery waits for its update to be handled before asking Telegram to try again.
@@ -117,10 +115,10 @@ def create_webhook_app(
 def _decode(body: bytes) -> dict[str, Any] | None:
     """The JSON object in ``body`` if it looks like an update, else ``None``."""
     try:
-        data = json.loads(body)
-    except ValueError:
+        data = decode_json_object(body)
+    except BodyError:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+    if not isinstance(data.get("update_id"), int):
         return None
     return data
 
@@ -155,17 +153,13 @@ async def serving_webhook(
     deliver: Deliver,
     ready: Readiness,
     set_webhook: SetWebhook,
-    *,
-    extras: dict[str, Any],
 ) -> AsyncIterator[str]:
     """Serve the webhook, then tell Telegram where it is (``set_webhook`` takes the Bot API's
-    setWebhook parameters); stop serving on exit. Yields the local URL served on, also noted
-    in ``extras[LOCAL_URL]``."""
+    setWebhook parameters); stop serving on exit. Yields the local URL served on."""
     assert settings.webhook_url and settings.webhook_secret  # checked by Settings
     secret = settings.webhook_secret.get_secret_value()
     app = create_webhook_app(settings.webhook_path, secret, tracker, deliver, ready)
     async with serving(app, settings.webhook_listen, settings.webhook_port) as local_url:
-        extras[LOCAL_URL] = local_url
         await set_webhook(
             url=settings.webhook_url,
             secret_token=secret,

@@ -81,7 +81,7 @@ async def stats(turn: Turn) -> None:
         capacity = await capacity_text(
             services.store,
             services.settings.effective_plan,
-            services.extras.get("capacity"),
+            services.capacity,
             services.translator,
             today,
             turn.language,

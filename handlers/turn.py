@@ -35,11 +35,6 @@ log = logging.getLogger(__name__)
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
 
-# The typing indicator goes out only once a call has kept the user waiting this long. Most
-# vendor calls answer sooner, and then the indicator would cost a Bot API call (about as much
-# of our CPU as a message) for nothing the user could see: the answer is already on its way.
-TYPING_DELAY_S = 0.3
-
 
 def escape(value: object) -> str:
     """Variables go into HTML messages escaped (a bank called "J&K BANK" must not break one)."""
@@ -205,13 +200,13 @@ class Turn:
 
     @contextlib.asynccontextmanager
     async def typing(self, action: str = ChatAction.TYPING) -> AsyncIterator[None]:
-        """Show ``action`` while the body runs, if it runs longer than ``TYPING_DELAY_S``."""
-        sleep = self.services.typing_wait
+        """Show ``action`` while the body runs, if it runs longer than ``typing_delay_s``."""
+        delay = self.services.settings.typing_delay_s
         sending = False
 
         async def show_later() -> None:
             nonlocal sending
-            await sleep(TYPING_DELAY_S)
+            await asyncio.sleep(delay)
             sending = True
             with contextlib.suppress(TelegramError):  # not worth failing a check for
                 await self.context.bot.send_chat_action(self.chat_id, action)

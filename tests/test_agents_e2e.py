@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.roles import ADMIN_COMMANDS, AGENT_COMMANDS, EVERYONE_COMMANDS
-from tests.harness import Harness, en, running_harness
-from tests.staff import (
+from testing.harness import Harness, en, running_harness
+from testing.staff import (
     ADMIN,
     AGENT,
     AGENT_2,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.flow import Mode, Notes, Step
 from handlers.agent_view import ATTESTED_AGREED, ATTESTED_DECLINED
-from tests.harness import (
+from testing.harness import (
     ACTIVE,
     CAPTCHA,
     EN,
@@ -13,7 +13,7 @@ from tests.harness import (
     en,
     en_in,
 )
-from tests.staff import (
+from testing.staff import (
     ADMIN,
     AGENT,
     MASKED,

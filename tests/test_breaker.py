@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.domain.flow import Step
 from bot.domain.outcomes import Outcome
 from bot.vendor.breaker import BreakerMachine, BreakerOpen, BreakerState, CircuitBreaker, Ticket
 from bot.vendor.types import Captcha, OtpSent, SeedingResult, VendorError
-from tests.harness import ACTIVE, CAPTCHA, GOOD_OTP, en, running_harness
+from testing.clock import FakeClock
+from testing.harness import ACTIVE, CAPTCHA, GOOD_OTP, en, running_harness
 
 OPEN_FOR = timedelta(seconds=60)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.harness import ACTIVE, running_harness
+from testing.harness import ACTIVE, running_harness
 
 USERS = 20
 SANDBOX_LATENCY_MS = 1000

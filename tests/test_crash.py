@@ -35,9 +35,9 @@ from typing import Any
 
 import pytest
 
-from bot.fake_telegram import BotMessage, FakeTelegram
-from tests.conftest import find_secrets
-from tests.harness import ACTIVE, CAPTCHA, GOOD_OTP, HARNESS_TOKEN, en, stop_process
+from testing.fake_telegram import BotMessage, FakeTelegram
+from testing.harness import ACTIVE, CAPTCHA, GOOD_OTP, HARNESS_TOKEN, en, stop_process
+from testing.leaks import find_secrets
 
 pytestmark = pytest.mark.slow
 

@@ -24,7 +24,7 @@ from bot.i18n_check import bump_notice, check_locale, locales
 from bot.notices import ASSISTED
 from bot.store.base import CheckRecord, ConsentRecord
 from bot.store.factory import open_store
-from tests.cli import run_bot
+from testing.cli import run_bot
 
 TRANSLATOR = Translator()
 ALL_LOCALES = locales()

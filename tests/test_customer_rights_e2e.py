@@ -19,8 +19,8 @@ from bot.domain.references import ALPHABET, canonical, display, new_reference, r
 from bot.notices import ASSISTED_NOTICE_REGISTRY, load_registry, sha256_text
 from bot.operator_cli import by_reference
 from handlers.agent_view import ATTESTED_AGREED
-from tests.harness import ACTIVE, CAPTCHA, EN, GOOD_OTP, Harness, UserChat, en, en_in
-from tests.staff import ADMIN, AGENT, CITIZEN, enrol, sql, texts, to_customer_consent
+from testing.harness import ACTIVE, CAPTCHA, EN, GOOD_OTP, Harness, UserChat, en, en_in
+from testing.staff import ADMIN, AGENT, CITIZEN, enrol, sql, texts, to_customer_consent
 
 REFERENCE = re.compile(r"\b[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{3}\b")
 AGENT_NAME = "Ravi Kumar"

@@ -18,8 +18,8 @@ from bot.digest import JOB_NAME, due_week, send_digests, week_period
 from bot.domain.policy import INDIA
 from bot.services import SeedingApplication
 from bot.telegram_request import SEND_ATTEMPTS
-from tests.harness import ACTIVE, INACTIVE, Harness, en, en_in, running_harness
-from tests.staff import ADMIN, customer_check, enrol
+from testing.harness import ACTIVE, INACTIVE, Harness, en, en_in, running_harness
+from testing.staff import ADMIN, customer_check, enrol
 
 ADMIN_2 = 9002
 # The harness's clock starts on Thursday 15 January 2026, 12:00 IST.
@@ -119,9 +119,9 @@ async def test_two_instances_at_once_send_each_digest_once(tmp_path: Path) -> No
 async def test_only_the_leader_sends_and_off_means_off(tmp_path: Path) -> None:
     async with running_harness(tmp_path, admin_ids=(ADMIN,), weekly_digest=True) as h:
         await h.chat(chat_id=ADMIN).send("/help")
-        h.app.services.extras["leadership"] = SimpleNamespace(is_leader=False)  # a standby
+        h.app.services.leadership = SimpleNamespace(is_leader=False)  # a standby
         assert await send_digests(h.app) == 0
-        h.app.services.extras["leadership"] = SimpleNamespace(is_leader=True)
+        h.app.services.leadership = SimpleNamespace(is_leader=True)
         assert await send_digests(h.app) == 1
     async with running_harness(tmp_path / "off", admin_ids=(ADMIN,)) as off:
         assert off.app.job_queue is not None

@@ -3,13 +3,11 @@ the vendor sandbox, and a clock the test moves. Assertions are on what the user 
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bot.domain.flow import Step
-from bot.fake_telegram import BotMessage
-from tests.harness import (
+from testing.fake_telegram import BotMessage
+from testing.harness import (
     ACTIVE,
     BAD_CHECKSUM,
     CAPTCHA,
@@ -97,18 +95,14 @@ async def test_active_result_card(harness: Harness) -> None:
     assert await flow_step(harness, chat) is None, "the flow row is deleted when the check ends"
 
 
-async def _never(_seconds: float) -> None:
-    """A typing delay that never runs out: every vendor call answers "before" it."""
-    await asyncio.Event().wait()
+# The typing delay: at once, every vendor call that waits at all is "slow"; the longest
+# allowed, every vendor call answers "before" it (neither depends on the machine's load).
+AT_ONCE = pytest.mark.settings(typing_delay_s=0)
+NEVER = pytest.mark.settings(typing_delay_s=60)
 
 
-async def _at_once(_seconds: float) -> None:
-    """A typing delay that runs out at once: every vendor call that waits at all is "slow"."""
-    await asyncio.sleep(0)
-
-
+@AT_ONCE
 async def test_a_slow_vendor_shows_typing(harness: Harness) -> None:
-    harness.app.services.typing_wait = _at_once
     chat = harness.chat()
     await chat.to_otp()
     harness.sandbox.add_fault("verify-otp", delay_ms=100)
@@ -120,9 +114,9 @@ async def test_a_slow_vendor_shows_typing(harness: Harness) -> None:
     assert methods.index("sendChatAction") < methods.index("sendMessage"), "typing, then answer"
 
 
+@NEVER
 async def test_a_fast_vendor_shows_no_typing(harness: Harness) -> None:
     """An answer that comes before the typing delay runs out costs no sendChatAction."""
-    harness.app.services.typing_wait = _never
     chat = harness.chat()
     card = texts(await chat.check())[-1]
     assert "STATE BANK OF INDIA" in card
@@ -130,9 +124,9 @@ async def test_a_fast_vendor_shows_no_typing(harness: Harness) -> None:
     assert "sendChatAction" not in {c.method for c in harness.tg.calls}
 
 
+@NEVER
 async def test_a_check_makes_no_call_it_does_not_need(harness: Harness) -> None:
     """The Bot API calls of a whole check with a fast vendor, in order: each one costs CPU."""
-    harness.app.services.typing_wait = _never
     chat = harness.chat()
     mark = len(harness.tg.calls)
     await chat.check()

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from bot.i18n import RTL_LANGUAGES, Translator
-from tests.harness import ACTIVE, CAPTCHA, GOOD_OTP, Harness, en_in
+from testing.harness import ACTIVE, CAPTCHA, GOOD_OTP, Harness, en_in
 
 TRANSLATOR = Translator()
 

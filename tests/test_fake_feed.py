@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from bot.fake_telegram import FakeTelegram, FakeTelegramClient
+from testing.fake_telegram import FakeTelegram, FakeTelegramClient
 
 KEYBOARD = '{"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}'
 

@@ -42,7 +42,7 @@ from telegram.ext import (
 )
 from telegram.helpers import escape_markdown
 
-from bot.fake_telegram import FakeTelegram, FakeTelegramClient
+from testing.fake_telegram import FakeTelegram, FakeTelegramClient
 
 # Creating RetryAfter warns inside PTB itself until PTB_TIMEDELTA becomes the default.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

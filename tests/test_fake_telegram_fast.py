@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
-from bot.clock import FakeClock
-from bot.fake_telegram import DEFAULT_TOKEN, FakeTelegram
-from bot.fake_telegram.server import _encode_json
+from testing.clock import FakeClock
+from testing.fake_telegram import DEFAULT_TOKEN, FakeTelegram
+from testing.fake_telegram.app import encode_json
 
 CHAT = 1001
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -55,7 +55,7 @@ _JSON_VALUES = st.recursive(
 @settings(max_examples=1000, deadline=None)
 @given(_JSON_VALUES)
 def test_json_encoding_is_the_json_modules(content: Any) -> None:
-    assert _outcome(_encode_json, content) == _outcome(_json_module, content)
+    assert _outcome(encode_json, content) == _outcome(_json_module, content)
 
 
 def _routed(app: Starlette) -> Any:

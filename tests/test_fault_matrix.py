@@ -1,4 +1,4 @@
-"""The fault matrix (tests/fault_matrix.py), cell by cell, end to end: the real bot, the fake
+"""The fault matrix (testing/fault_matrix.py), cell by cell, end to end: the real bot, the fake
 Bot API server and the in-process sandbox with the cell's fault switched on. Each cell starts a
 fresh bot (no token cached, breaker closed), walks a user to the step, switches the fault on,
 makes the user act once, and compares what happened with the table: the vendor log lines of the
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fault_matrix import (
+from testing.fault_matrix import (
     AUTHORIZE,
     CELLS,
     GENERATE,
@@ -34,7 +34,7 @@ from tests.fault_matrix import (
     cell_id,
     render,
 )
-from tests.harness import ACTIVE, CAPTCHA, GOOD_OTP, UserChat, en, running_harness
+from testing.harness import ACTIVE, CAPTCHA, GOOD_OTP, UserChat, en, running_harness
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "reliability.md"
 _SEND_LINE = re.compile(

@@ -22,10 +22,10 @@ import asyncpg
 import httpx
 import pytest
 
-from bench.users import OTP, Step, User
-from bot.fake_telegram import BotMessage, FakeTelegram
-from tests.conftest_store import POSTGRES_URL
-from tests.harness import Instance, bot_process_env, drive, en, serving_fakes
+from testing.fake_telegram import BotMessage, FakeTelegram
+from testing.harness import Instance, bot_process_env, drive, en, serving_fakes
+from testing.stores import POSTGRES_URL
+from testing.users import OTP, Step, User
 
 REPO = Path(__file__).resolve().parent.parent
 CHECK_EVERY_S = 0.2

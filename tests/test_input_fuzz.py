@@ -49,7 +49,7 @@ from bot.domain.flow import FlowState, Step
 from bot.i18n import Translator
 from bot.notices import Notices, load_registry
 from handlers.callbacks import Action
-from tests.harness import (
+from testing.harness import (
     ACTIVE,
     ALL_TEST_NUMBERS,
     CAPTCHA,

@@ -9,7 +9,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.concurrency import OffSlotVendor, PerChatUpdateProcessor, off_slot
-from tests.harness import running_harness
+from testing.harness import running_harness
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 DOCUMENTED = (

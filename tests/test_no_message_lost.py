@@ -38,10 +38,10 @@ import asyncpg
 import pytest
 
 from bot.clock import SystemClock
-from bot.fake_telegram import FakeTelegram
 from bot.sandbox import SandboxConfig, running_sandbox
-from tests.conftest_store import POSTGRES_URL
-from tests.harness import CAPTCHA, GOOD_OTP, WEBHOOK_SECRET, Instance, bot_process_env, en
+from testing.fake_telegram import FakeTelegram
+from testing.harness import CAPTCHA, GOOD_OTP, WEBHOOK_SECRET, Instance, bot_process_env, en
+from testing.stores import POSTGRES_URL
 from tests.test_crash import Step, decide
 
 pytestmark = pytest.mark.slow

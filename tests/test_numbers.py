@@ -15,7 +15,7 @@ from bot.logging_setup import REDACTED, redact
 from bot.reports import FIRST_REPORT_DAY, LAST_REPORT_DAY, in_report_range
 from handlers.number_guard import holds_twelve_digits, shown_id
 
-N = "987654321096"  # Verhoeff-valid (tests/harness.py: ACTIVE)
+N = "987654321096"  # Verhoeff-valid (testing/harness.py: ACTIVE)
 ZW = "\u200b\u200c\u200d\u2060"  # zero-width space, non-joiner, joiner, word joiner
 BIDI = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 SCRIPTS = {

@@ -12,10 +12,10 @@ import pytest
 from bot.domain.flow import Step
 from bot.logging_setup import JsonFormatter, RedactingFilter
 from bot.reports import FIRST_REPORT_DAY, LAST_REPORT_DAY
-from tests.cli import run_bot
-from tests.conftest import find_secrets
-from tests.harness import ACTIVE, EN, GOOD_OTP, Harness, en
-from tests.staff import ADMIN, texts
+from testing.cli import run_bot
+from testing.harness import ACTIVE, EN, GOOD_OTP, Harness, en
+from testing.leaks import find_secrets
+from testing.staff import ADMIN, texts
 
 DIGITS = ACTIVE.replace(" ", "")  # 987654321096, Verhoeff-valid
 RLM, LRI, PDI = "\u200f", "\u2066", "\u2069"

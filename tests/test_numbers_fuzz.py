@@ -40,9 +40,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.flow import Step
-from tests.conftest import LogRecorder, numbers_in_any_form
-from tests.harness import NUMBER_POOL, Harness
-from tests.staff import ADMIN
+from testing.harness import NUMBER_POOL, Harness
+from testing.leaks import LogRecorder, numbers_in_any_form
+from testing.staff import ADMIN
 from tests.test_input_fuzz import Fuzz, Snapshot, running_fuzz
 from tests.test_numbers import BIDI, SCRIPTS, ZW
 

@@ -7,9 +7,9 @@ import asyncio
 import pytest
 from pydantic import SecretStr
 
-from bot.clock import FakeClock
 from bot.vendor.config import RateLimits, VendorConfig, plan_limits
 from bot.vendor.pacing import Pacer, PacingTimeout
+from testing.clock import FakeClock
 
 
 class SleepOnClock:

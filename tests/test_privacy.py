@@ -16,8 +16,8 @@ import pytest
 from bot.domain.flow import FlowState, Step
 from bot.logging_setup import JsonFormatter, RedactingFilter
 from bot.store.sqlite import SqliteStore
-from tests.conftest import find_secrets
-from tests.harness import ACTIVE, GOOD_OTP, INACTIVE, running_harness
+from testing.harness import ACTIVE, GOOD_OTP, INACTIVE, running_harness
+from testing.leaks import find_secrets
 
 NOW = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
 

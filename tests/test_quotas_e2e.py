@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.harness import ACTIVE, CAPTCHA, EN, INACTIVE, en, running_harness
-from tests.staff import ADMIN, AGENT, customer_check, enrol, texts
+from testing.harness import ACTIVE, CAPTCHA, EN, INACTIVE, en, running_harness
+from testing.staff import ADMIN, AGENT, customer_check, enrol, texts
 
 # The harness's clock starts at 12:00 IST on 15 January 2026: the caps reset 12 hours later.
 MIDNIGHT_IST = datetime(2026, 1, 15, 18, 30, tzinfo=UTC)

@@ -27,9 +27,9 @@ from bot.reports import (
 )
 from bot.store.base import CheckRecord, LineEntry
 from handlers.paging import pages
-from tests.cli import run_bot
-from tests.harness import ACTIVE, INACTIVE, NOT_SEEDED, Harness, en
-from tests.staff import (
+from testing.cli import run_bot
+from testing.harness import ACTIVE, INACTIVE, NOT_SEEDED, Harness, en
+from testing.staff import (
     ADMIN,
     AGENT,
     TWELVE_DIGITS,

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from bot.clock import SystemClock
-from bot.fake_telegram import BotMessage, FakeTelegram
 from bot.sandbox import SandboxConfig, running_sandbox
-from tests.harness import (
+from testing.fake_telegram import BotMessage, FakeTelegram
+from testing.harness import (
     ACTIVE,
     CAPTCHA,
     GOOD_OTP,

@@ -8,9 +8,9 @@ from pathlib import Path
 from bot.retention import JOB_NAME
 from bot.store.base import CheckRecord, ConsentRecord
 from bot.store.sqlite import SqliteStore
-from tests.cli import run_bot
-from tests.harness import ACTIVE, en, running_harness
-from tests.staff import ADMIN, invite_token, sql, texts
+from testing.cli import run_bot
+from testing.harness import ACTIVE, en, running_harness
+from testing.staff import ADMIN, invite_token, sql, texts
 
 
 async def test_the_sweep_is_scheduled_and_removes_what_has_expired(tmp_path: Path) -> None:

@@ -4,8 +4,8 @@ outlive the agent's /forget."""
 
 from __future__ import annotations
 
-from tests.harness import ACTIVE, CAPTCHA, INACTIVE, Harness, en
-from tests.staff import (
+from testing.harness import ACTIVE, CAPTCHA, INACTIVE, Harness, en
+from testing.staff import (
     AGENT,
     CITIZEN,
     customer_check,

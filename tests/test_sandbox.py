@@ -24,10 +24,10 @@ import pytest
 from PIL import Image
 from stdnum.in_ import aadhaar
 
-from bot.clock import FakeClock
 from bot.sandbox import SandboxConfig, create_sandbox_app, running_sandbox, sandbox_of, serving
 from bot.sandbox.captcha import ALPHABET, SIZE, random_captcha_text, render_captcha
 from bot.sandbox.fixtures import DEFAULT, FIXTURES, outcome_for
+from testing.clock import FakeClock
 
 SEEDING = "/v1/verification/bank-aadhaar-seeding"
 CAPTCHA = "KM7P3X"

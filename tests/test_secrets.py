@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.logging_setup import redact
-from tests.conftest import find_secrets
-from tests.harness import HARNESS_TOKEN, SECRET_STRINGS, WEBHOOK_SECRET
+from testing.harness import HARNESS_TOKEN, SECRET_STRINGS, WEBHOOK_SECRET
+from testing.leaks import find_secrets
 
 
 @pytest.mark.parametrize("secret", [HARNESS_TOKEN, WEBHOOK_SECRET, "s3cret-key"])

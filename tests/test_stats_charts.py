@@ -28,8 +28,8 @@ from bot.reports import (
     plain,
 )
 from bot.store.base import Agent, CheckRecord
-from tests.harness import ACTIVE, NOT_SEEDED, Harness, en
-from tests.staff import ADMIN, AGENT, AGENT_2, customer_check, enrol, texts
+from testing.harness import ACTIVE, NOT_SEEDED, Harness, en
+from testing.staff import ADMIN, AGENT, AGENT_2, customer_check, enrol, texts
 
 LAST = date(2026, 1, 18)
 PERIOD = Period(date(2026, 1, 5), LAST)

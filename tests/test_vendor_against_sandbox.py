@@ -12,12 +12,12 @@ import pytest
 from pydantic import SecretStr
 from starlette.applications import Starlette
 
-from bot.clock import FakeClock
 from bot.domain.outcomes import Outcome
 from bot.sandbox import Sandbox, SandboxConfig, create_sandbox_app, sandbox_of
 from bot.vendor.client import DeepvueClient
 from bot.vendor.config import VendorConfig
 from bot.vendor.types import SeedingResult, VendorError
+from testing.clock import FakeClock
 
 CAPTCHA = "ABC123"
 OTP = "123456"

@@ -17,11 +17,11 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot.clock import FakeClock
 from bot.domain.outcomes import Outcome
 from bot.vendor.client import DeepvueClient
 from bot.vendor.config import VendorConfig
 from bot.vendor.types import Captcha, OtpSent, SeedingResult, VendorError
+from testing.clock import FakeClock
 
 AADHAAR = "234123412346"  # a test vector of python-stdnum, not a person's number
 OTP = "123456"

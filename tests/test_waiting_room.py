@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
 from bot.domain.waiting import Capacity, Standing
 from bot.store.base import LineEntry
 from bot.store.sqlite import SqliteStore
 from bot.waiting_room import CountingRateLimiter, WaitingRoom
+from testing.clock import FakeClock
 
 BUSINESS = Capacity(per_second=2, per_minute=100, per_day=10_000)
 

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 
 from bot.app import running_bot
-from bot.clock import FakeClock
 from bot.digest import send_digests
 from bot.domain.policy import INDIA, india_day_start
-from bot.fake_telegram import BotMessage, FakeTelegram
 from bot.waiting_room import WaitingRoom
-from tests.harness import (
+from testing.clock import FakeClock
+from testing.fake_telegram import BotMessage, FakeTelegram
+from testing.harness import (
     ACTIVE,
     CAPTCHA,
     GOOD_OTP,
@@ -31,7 +31,7 @@ from tests.harness import (
     en_in,
     harness_settings,
 )
-from tests.staff import ADMIN, enrol, to_customer_consent
+from testing.staff import ADMIN, enrol, to_customer_consent
 
 PLAN = {"deepvue_plan": "starter", "waiting_room_tick_s": 0}
 SPACING_S = 3.15  # starter: 3 calls a check at 1 call a second (each 1.05 s: the pacing guard)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,13 +16,13 @@ import httpx
 import pytest
 
 from bot.app import running_bot
-from bot.clock import FakeClock
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import SettingsError, load_settings
-from bot.fake_telegram import BotMessage, FakeTelegram
 from bot.services import SeedingApplication
-from bot.webhook import LOCAL_URL, SECRET_HEADER
-from tests.harness import (
+from bot.webhook import SECRET_HEADER
+from testing.clock import FakeClock
+from testing.fake_telegram import BotMessage, FakeTelegram
+from testing.harness import (
     ACTIVE,
     CAPTCHA,
     GOOD_OTP,
@@ -96,9 +97,17 @@ class Webhooked:
         return [e.message for e in self.tg.events(chat_id, after=mark) if e.type == "sent"]
 
 
+def free_port() -> int:
+    """A port nothing listens on now: the test then knows where the webhook will be."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @contextlib.asynccontextmanager
 async def webhooked(tmp_path: Path, **overrides: Any) -> AsyncIterator[Webhooked]:
     clock = FakeClock()
+    port = free_port()
     async with FakeTelegram(HARNESS_TOKEN, clock=clock) as tg:
         settings = harness_settings(
             tmp_path / "bot.db",
@@ -107,7 +116,7 @@ async def webhooked(tmp_path: Path, **overrides: Any) -> AsyncIterator[Webhooked
             webhook_url=PUBLIC_URL,
             webhook_secret=WEBHOOK_SECRET,
             webhook_listen="127.0.0.1",
-            webhook_port=0,
+            webhook_port=port,
             webhook_path=PATH,
             **overrides,
         )
@@ -115,7 +124,7 @@ async def webhooked(tmp_path: Path, **overrides: Any) -> AsyncIterator[Webhooked
             running_bot(settings, clock, sleep=clock.sleep) as app,
             httpx.AsyncClient(timeout=10) as http,
         ):
-            yield Webhooked(tg, app, http, app.services.extras[LOCAL_URL])
+            yield Webhooked(tg, app, http, f"http://127.0.0.1:{port}")
 
 
 async def test_a_whole_check_through_the_webhook(tmp_path: Path) -> None:

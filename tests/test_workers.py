@@ -18,14 +18,14 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bench.procs import process_tree
-from bench.users import Step, User
 from bot.app import WorkerSlot
 from bot.config import Settings
-from bot.fake_telegram import FakeTelegram
 from bot.vendor.config import VendorConfig
 from bot.workers import chat_key, shard_of
-from tests.harness import WEBHOOK_SECRET, Instance, bot_process_env, drive, serving_fakes
+from testing.fake_telegram import FakeTelegram
+from testing.harness import WEBHOOK_SECRET, Instance, bot_process_env, drive, serving_fakes
+from testing.procs import process_tree
+from testing.users import Step, User
 
 TOKEN = "7000000002:workers-test-token-for-the-fake-server-only"
 

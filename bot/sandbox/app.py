@@ -19,29 +19,24 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import email.policy
 import json
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.parser import BytesParser
 from random import Random
 from string import ascii_letters
 from typing import Any, Final, Literal, Protocol, TypeVar, get_args
-from urllib.parse import parse_qsl
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from starlette.applications import Starlette
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.datastructures import Headers, QueryParams
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 from stdnum.in_ import aadhaar
 
 from bot.clock import Clock
+from bot.runtime.asgi import decode_form
 from bot.sandbox.captcha import random_captcha_text, render_captcha
 from bot.sandbox.config import SandboxConfig
 from bot.sandbox.fixtures import INVALID_AADHAAR, Fixture, Seeding, VendorError, outcome_for
@@ -172,7 +167,8 @@ class FaultSpec(BaseModel):
 
 class Sandbox:
     """The sandbox's state and behaviour; reachable as ``app.state.sandbox`` (see
-    :func:`sandbox_of`) so tests and benchmarks can inject faults and read call counts."""
+    ``bot.sandbox.routes.sandbox_of``) so tests and benchmarks can inject faults and read call
+    counts."""
 
     def __init__(self, config: SandboxConfig, clock: Clock) -> None:
         self.config = config
@@ -337,7 +333,7 @@ class Sandbox:
     # ---- endpoints ----
 
     def _authorize(self, call: Call) -> Response:
-        fields = _form_fields(call.headers.get("content-type", ""), call.body)
+        fields = decode_form(call.headers.get("content-type", ""), call.body).texts()
         client_id, client_secret = fields.get("client_id"), fields.get("client_secret")
         if client_id is None or client_secret is None:
             return _detail(422, "client_id and client_secret are required form fields")
@@ -567,105 +563,3 @@ def _detail(status: int, detail: str) -> Response:
 
 def _b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-
-
-def _form_fields(content_type: str, body: bytes) -> dict[str, str]:
-    """Form fields of an urlencoded or multipart body; any other body (JSON) has none.
-
-    Parsed here with the standard library so the sandbox needs no python-multipart.
-    """
-    media_type = content_type.partition(";")[0].strip().lower()
-    if media_type == "application/x-www-form-urlencoded":
-        return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-    if media_type == "multipart/form-data":
-        return _multipart_fields(content_type, body)
-    return {}
-
-
-def _multipart_fields(content_type: str, body: bytes) -> dict[str, str]:
-    head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
-    message = BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    fields: dict[str, str] = {}
-    if not message.is_multipart():
-        return fields
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        if isinstance(name, str) and isinstance(payload, bytes):
-            fields[name] = payload.decode("utf-8", "replace")
-    return fields
-
-
-# ---- the Starlette app ----
-
-
-def sandbox_of(app: Starlette) -> Sandbox:
-    """The :class:`Sandbox` behind an app made by :func:`create_sandbox_app`."""
-    sandbox = app.state.sandbox
-    if not isinstance(sandbox, Sandbox):
-        raise TypeError("not a sandbox app")
-    return sandbox
-
-
-def _vendor_route(path: str, endpoint: EndpointName, method: str) -> Route:
-    async def serve(request: Request) -> Response:
-        return await sandbox_of(request.app).answer(endpoint, request)
-
-    return Route(path, serve, methods=[method], name=endpoint)
-
-
-async def _calls(request: Request) -> Response:
-    return JSONResponse(dict(sandbox_of(request.app).calls))
-
-
-async def _rate_limited(request: Request) -> Response:
-    return JSONResponse({"rate_limited": sandbox_of(request.app).rate_limited})
-
-
-async def _revoke_tokens(request: Request) -> Response:
-    return JSONResponse({"revoked": sandbox_of(request.app).revoke_tokens()})
-
-
-async def _add_fault(request: Request) -> Response:
-    try:
-        spec = FaultSpec.model_validate_json(await request.body())
-    except ValidationError as exc:
-        errors = json.loads(exc.json(include_url=False, include_input=False))
-        return JSONResponse({"detail": errors}, 400)
-    sandbox_of(request.app).queue_fault(spec)
-    return JSONResponse({"queued": spec.model_dump(by_alias=True)}, 201)
-
-
-async def _clear_faults(request: Request) -> Response:
-    return JSONResponse({"cleared": sandbox_of(request.app).clear_faults()})
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    """404, 405 and 413 in the vendor's (FastAPI's) bare shape rather than Starlette's text."""
-    if isinstance(exc, HTTPException):
-        return JSONResponse({"detail": exc.detail}, exc.status_code, exc.headers)
-    return _detail(500, "Internal Server Error")
-
-
-def create_sandbox_app(config: SandboxConfig, clock: Clock) -> Starlette:
-    """The sandbox as an ASGI app: serve it with :func:`bot.sandbox.running_sandbox`, or use it
-    in process through ``httpx.ASGITransport`` (it needs no lifespan events)."""
-    routes = [
-        _vendor_route("/v1/authorize", "authorize", "POST"),
-        _vendor_route(f"{SEEDING_PREFIX}/initiate-session", "initiate-session", "GET"),
-        _vendor_route(f"{SEEDING_PREFIX}/reload-captcha", "reload-captcha", "GET"),
-        _vendor_route(f"{SEEDING_PREFIX}/generate-otp", "generate-otp", "POST"),
-        _vendor_route(f"{SEEDING_PREFIX}/verify-otp", "verify-otp", "POST"),
-        Route("/_sandbox/calls", _calls, methods=["GET"]),
-        Route("/_sandbox/rate-limited", _rate_limited, methods=["GET"]),
-        Route("/_sandbox/revoke-tokens", _revoke_tokens, methods=["POST"]),
-        Route("/_sandbox/faults", _add_fault, methods=["POST"]),
-        Route("/_sandbox/faults", _clear_faults, methods=["DELETE"]),
-    ]
-    app = Starlette(
-        routes=routes,
-        exception_handlers={HTTPException: _http_error, Exception: _http_error},
-        max_body_size=MAX_BODY_BYTES,
-    )
-    app.state.sandbox = Sandbox(config, clock)
-    return app

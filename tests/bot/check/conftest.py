@@ -179,10 +179,6 @@ class ScriptedVendor:
         return self._next("verify-otp")
 
 
-async def _no_wait(_: float) -> None:
-    return None
-
-
 @dataclass
 class World:
     bot: RecordingBot
@@ -216,7 +212,9 @@ def world() -> World:
     bot = RecordingBot()
     store, vendor = MemoryStore(bot), ScriptedVendor()
     services = Services(
-        settings=SimpleNamespace(operator_name="Op", grievance_contact="g@example.org"),
+        settings=SimpleNamespace(
+            operator_name="Op", grievance_contact="g@example.org", typing_delay_s=60.0
+        ),
         store=store,
         vendor=vendor,
         translator=KeyTranslator(),
@@ -225,7 +223,6 @@ def world() -> World:
         limits=Limits(),
         held=HeldNumbers(clock),
         sandbox=False,
-        typing_wait=_no_wait,
     )
     return World(bot, store, vendor, services, clock)
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from enum import Enum, auto
 from typing import Any
 
-from bench.procs import CAPTCHA
-from bot.fake_telegram import FakeTelegramClient, FeedEvent
 from handlers.callbacks import Action
+from testing.fake_telegram import FakeTelegramClient, FeedEvent
+from testing.procs import CAPTCHA
 
 NUMBER = "987654321096"  # the sandbox's Active fixture (9876 5432 1096)
 OTP = "123456"  # the sandbox's OTP

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import signal
 import subprocess
@@ -21,16 +22,17 @@ from typing import Any
 
 from stdnum import verhoeff
 
-from bench.procs import process_tree
-from bench.users import Step, User
 from bot.app import running_bot
-from bot.clock import FakeClock, SystemClock
+from bot.clock import SystemClock
 from bot.config import Settings
-from bot.demo import wait_until_idle
-from bot.fake_telegram import BotMessage, FakeTelegram, FeedEvent
 from bot.i18n import Translator
 from bot.sandbox import Sandbox, SandboxConfig, running_sandbox
 from bot.services import SeedingApplication
+from testing.clock import FakeClock
+from testing.demo import wait_until_idle
+from testing.fake_telegram import BotMessage, FakeTelegram, FeedEvent
+from testing.procs import process_tree
+from testing.users import Step, User
 
 CAPTCHA = "ABC123"  # SANDBOX_CAPTCHA_TEXT in every harness
 GOOD_OTP = "123456"
@@ -324,8 +326,8 @@ class Instance:
         self.process.wait()
 
     def leaks(self) -> list[str]:
-        """Aadhaar numbers or OTPs found in its log (tests/conftest.py: find_secrets)."""
-        from tests.conftest import find_secrets
+        """Aadhaar numbers or OTPs found in its log (testing/leaks.py: find_secrets)."""
+        from testing.leaks import find_secrets
 
         return list(find_secrets(self.log.read_text(errors="replace")))
 
@@ -347,7 +349,7 @@ async def drive(tg: FakeTelegram, user: User, cursor: int, within_s: float = 20)
     deadline = time.monotonic() + within_s
     while user.step not in (Step.DONE, Step.FAILED, user.stop_at):
         events = await tg.wait_for(
-            lambda after=cursor: tg.events(user.chat_id, after=after), timeout=within_s
+            functools.partial(tg.events, user.chat_id, after=cursor), timeout=within_s
         )
         for event in events:
             cursor = event.seq

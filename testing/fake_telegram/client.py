@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from bot.fake_telegram.server import BotEvent, BotMessage, ChatType, FeedEvent, JSONDict
+from testing.fake_telegram.records import BotEvent, BotMessage, ChatType, FeedEvent, JSONDict
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +153,7 @@ class FakeTelegramClient:
         chat_id: int,
         *,
         after: int = 0,
-        timeout: float = 0.0,  # noqa: ASYNC109 - a long-poll wait sent to the server
+        timeout: float = 0.0,
     ) -> list[BotMessage]:
         """Bot messages of the chat with ids above ``after`` (latest versions); with a
         ``timeout``, waits until there is at least one."""
@@ -166,7 +166,7 @@ class FakeTelegramClient:
         chat_id: int,
         *,
         after: int = 0,
-        timeout: float = 0.0,  # noqa: ASYNC109 - a long-poll wait sent to the server
+        timeout: float = 0.0,
     ) -> list[BotEvent]:
         """Transcript changes (sent/edited/deleted) with seq above ``after``; with a
         ``timeout``, waits until there is at least one."""
@@ -177,7 +177,7 @@ class FakeTelegramClient:
     async def next_bot_message(
         self,
         chat_id: int,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a long-poll wait sent to the server
+        timeout: float = 5.0,
     ) -> BotMessage:
         """Like ``FakeTelegram.next_bot_message``, with the read cursor kept in this client."""
         deadline = time.monotonic() + timeout
@@ -204,7 +204,7 @@ class FakeTelegramClient:
         self,
         after: int = 0,
         *,
-        timeout: float = 0.0,  # noqa: ASYNC109 - a long-poll wait sent to the server
+        timeout: float = 0.0,
         limit: int = 10_000,
     ) -> list[FeedEvent]:
         """Compact events of every chat with seq above ``after``; with a ``timeout``, waits

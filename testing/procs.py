@@ -1,8 +1,9 @@
 """The three processes of a benchmark run, and what the kernel says about the bot's.
 
-The fake Telegram Bot API server, the vendor sandbox and the bot each run as their own
-``python -m bot …`` process on loopback, as in production: the bot is measured alone (its CPU
-time and RSS from ``/proc/<pid>/``), the fakes' costs stay out of its figures.
+The fake Telegram Bot API server (``python -m testing.fake_telegram``), the vendor sandbox and
+the bot (``python -m bot …``) each run as their own process on loopback, as in production: the
+bot is measured alone (its CPU time and RSS from ``/proc/<pid>/``), the fakes' costs stay out of
+its figures.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.fake_telegram import DEFAULT_TOKEN, FakeTelegramClient
+from testing.fake_telegram import DEFAULT_TOKEN, FakeTelegramClient
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -88,7 +89,7 @@ def tree_total(pid: int, measure: Callable[[int], float]) -> float:
 
 @dataclass
 class Child:
-    """One ``python -m bot …`` child process; its output goes to a log file."""
+    """One ``python -m …`` child process; its output goes to a log file."""
 
     name: str
     process: subprocess.Popen[bytes]
@@ -117,15 +118,18 @@ class Child:
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def spawn(name: str, args: list[str], env: Mapping[str, str], work_dir: Path) -> Child:
-    """``python -m bot ARGS`` with ``env`` on top of ours, run in ``work_dir`` so that no
-    developer's ``.env`` in the checkout leaks into the measured settings."""
+def spawn(
+    name: str, args: list[str], env: Mapping[str, str], work_dir: Path, *, module: str = "bot"
+) -> Child:
+    """``python -m MODULE ARGS`` with ``env`` on top of ours, run in ``work_dir`` so that no
+    developer's ``.env`` in the checkout leaks into the measured settings (the checkout is on
+    PYTHONPATH: ``testing`` is not installed)."""
     log_path = work_dir / f"{name}.log"
     path = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH")) if p)
     started = time.time()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", *args],
+            [sys.executable, "-m", module, *args],
             cwd=work_dir,
             env={**os.environ, "PYTHONPATH": path, **env},
             stdin=subprocess.DEVNULL,
@@ -219,7 +223,8 @@ async def running_rig(
     base = {"PYTHONUNBUFFERED": "1"}
     children: list[Child] = []
     try:
-        fake = spawn("fake-telegram", ["fake-telegram", "--port", str(fake_port)], base, work_dir)
+        fake_args = ["--port", str(fake_port)]
+        fake = spawn("fake-telegram", fake_args, base, work_dir, module="testing.fake_telegram")
         children.append(fake)
         sandbox_env = {
             **base,

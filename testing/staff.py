@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.fake_telegram import BotMessage
-from tests.harness import ACTIVE, EN, Harness, UserChat, en, running_harness
+from testing.fake_telegram import BotMessage
+from testing.harness import ACTIVE, EN, Harness, UserChat, en, running_harness
 
 ADMIN = 9001
 AGENT = 5550001

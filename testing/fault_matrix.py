@@ -26,14 +26,15 @@ from itertools import groupby
 from typing import Any
 
 from bot.sandbox import ConnectFault
-from tests.harness import EN, Harness
+from bot.sandbox.app import EndpointName
+from testing.harness import EN, Harness
 
 # ------------------------------------------------------------------ the steps
 
 
 @dataclass(frozen=True)
 class VendorStep:
-    endpoint: str
+    endpoint: EndpointName
     action: str  # what the user does that makes the call (for the document)
     at: str  # the flow step the user is at when acting
 
@@ -47,7 +48,7 @@ STEPS = (AUTHORIZE, INITIATE, RELOAD, GENERATE, VERIFY)
 
 # ------------------------------------------------------------------ the faults
 
-Inject = Callable[[Harness, str], Awaitable[None]]
+Inject = Callable[[Harness, EndpointName], Awaitable[None]]
 READ_TIMEOUT_S = 0.2
 _TX = "0f0e0d0c0b0a09080706050403020100"
 
@@ -67,31 +68,31 @@ def _answer(status: int, body: Any = None, **options: Any) -> Inject:
 
     times = options.pop("times", -1)
 
-    async def inject(h: Harness, endpoint: str) -> None:
+    async def inject(h: Harness, endpoint: EndpointName) -> None:
         h.sandbox.add_fault(endpoint, times=times, status=status, json=body, **options)
 
     return inject
 
 
 def _connect(fault: ConnectFault) -> Inject:
-    async def inject(h: Harness, endpoint: str) -> None:
+    async def inject(h: Harness, endpoint: EndpointName) -> None:
         h.sandbox.connect_faults.add(endpoint, fault, times=-1)
 
     return inject
 
 
-async def _slow(h: Harness, endpoint: str) -> None:
+async def _slow(h: Harness, endpoint: EndpointName) -> None:
     h.sandbox.add_fault(endpoint, times=-1, delay_ms=int(READ_TIMEOUT_S * 1000) * 25)
 
 
-async def _revoke(h: Harness, endpoint: str) -> None:
+async def _revoke(h: Harness, endpoint: EndpointName) -> None:
     breaker = h.app.services.breaker
     assert breaker is not None
     await breaker.inner.ping()  # a token is cached (for the authorize row: the first one)
     h.sandbox.revoke_tokens()
 
 
-async def _missing_field(h: Harness, endpoint: str) -> None:
+async def _missing_field(h: Harness, endpoint: EndpointName) -> None:
     if endpoint == "authorize":
         body: dict[str, Any] = {"token_type": "bearer"}  # no access_token, no expiry
     else:

@@ -1,12 +1,19 @@
-"""``python -m bot demo``: chat with the bot offline, in this terminal.
+"""``python -m testing.demo``: chat with the bot offline, in this terminal.
 
 The fake Telegram Bot API server, the vendor sandbox and the bot all run in this process, over
 real loopback HTTP. Buttons show as numbered choices (type the number to tap); captcha images
 are saved to files whose paths are printed.
+
+Why it lives here and not in ``bot``: it needs the fake Telegram server, which is test code
+and is not installed with the bot. It runs from a checkout, where ``testing/`` is: ``./dev run``
+runs ``python -m testing.demo --unless-token``, which is the demo when no TELEGRAM_BOT_TOKEN is
+set and ``python -m bot`` (the real bot) when one is. An installed bot without a token says so
+and points here (bot/__main__.py).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import sys
@@ -17,11 +24,12 @@ from pydantic import SecretStr
 
 from bot.app import running_bot
 from bot.concurrency import PerChatUpdateProcessor
-from bot.config import Settings
-from bot.fake_telegram import BotMessage, Button, FakeTelegram
+from bot.config import Settings, SettingsError, load_settings
+from bot.logging_setup import configure_logging
 from bot.services import SeedingApplication
+from testing.fake_telegram import BotMessage, Button, FakeTelegram
 
-DEMO_TOKEN = "4000000001:offline-demo-token"  # noqa: S105 - valid only against the fake
+DEMO_TOKEN = "4000000001:offline-demo-token"
 DEMO_CHAT = 424242
 CAPTCHA_DIR = Path("data/demo")
 
@@ -140,3 +148,28 @@ async def run_demo(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = 
                     terminal.show_new()
     print("\nbye", file=out)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m testing.demo", description=__doc__)
+    parser.add_argument(
+        "--unless-token",
+        action="store_true",
+        help="run the bot itself (python -m bot) when TELEGRAM_BOT_TOKEN is set: ./dev run",
+    )
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.unless_token and settings.telegram_bot_token is not None:
+        from bot.__main__ import main as run_bot
+
+        return run_bot([])
+    configure_logging(settings.log_level)
+    return asyncio.run(run_demo(settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

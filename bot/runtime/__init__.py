@@ -1,0 +1,1 @@
+"""The update pipeline and the process topology; for now the shared ASGI server helper."""
