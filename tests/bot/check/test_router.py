@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from bot.check.state import FlowState, Step
 from handlers import router
-from tests.bot.check.conftest import CHAT, World
+from testing.check_double import CHAT, World
 
 MakeState = Callable[..., FlowState]
 

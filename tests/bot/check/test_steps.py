@@ -4,7 +4,7 @@ memory and a scripted vendor (conftest.py). Each test runs in milliseconds."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from bot.check.outcomes import Outcome
@@ -12,7 +12,7 @@ from bot.check.state import FlowState, Step
 from bot.vendor.types import Captcha, OtpSent, SeedingResult, VendorError
 from handlers import aadhaar, captcha, otp
 from handlers.callbacks import Action
-from tests.bot.check.conftest import CHAT, World
+from testing.check_double import CHAT, World
 
 NUMBER = "234123412346"  # a test vector of python-stdnum, not a person's number
 PICTURE = Captcha("sess-1", b"\xff\xd8jpeg")
@@ -181,7 +181,7 @@ async def test_an_expired_otp_ends_without_a_vendor_call(
     world: World, state_at: MakeState
 ) -> None:
     state = at_otp(world, state_at)
-    world.clock.at += timedelta(minutes=10)
+    world.clock.advance(600)
 
     await otp.on_text(world.turn(state), "123456")
 
