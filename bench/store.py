@@ -25,7 +25,7 @@ import asyncpg
 from telegram.ext import ExtBot, PicklePersistence
 
 from bench.report import Report
-from bot.domain.flow import FlowState, Step
+from bot.domain.flow import FlowState, Notes, Step
 from bot.store.base import Store
 from bot.store.postgres import PostgresStore
 from bot.store.sqlite import SqliteStore
@@ -60,7 +60,7 @@ def _state(chat_id: int, step: Step = Step.CAPTCHA) -> FlowState:
         last4="1096",
         vendor_session_id="0123456789abcdef",
         prompt_message_id=5,
-        extra={"session_at": now.isoformat()},
+        notes=Notes(session_at=now),
     )
 
 

@@ -82,9 +82,11 @@ def _run(settings: Settings) -> int:
         )
         return 2
     if settings.bot_workers > 1:
-        from bot.workers import fork_workers, run_instance
+        from bot.workers import fork_workers
 
         workers = fork_workers(settings, settings.bot_workers)  # before any event loop
+        from bot.fanout import run_instance  # the parent's side, imported after the fork
+
         return _in_loop(run_instance(settings, workers))
     from bot.app import run_until_signalled, settle_process
     from bot.startup import Refused

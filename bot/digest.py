@@ -27,10 +27,11 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from bot.capacity import capacity, render_capacity
+from bot.check.outcomes import OutcomeGroup
 from bot.domain.policy import INDIA
 from bot.i18n import DEFAULT_LANGUAGE, Translator
 from bot.report_chart import chart_png
-from bot.reports import DayStats, OutcomeGroup, Period, PeriodStats, compute_stats, daily_stats
+from bot.reports import DayStats, Period, PeriodStats, compute_stats, daily_stats
 from bot.services import BotContext, SeedingApplication, Services
 
 log = logging.getLogger(__name__)

@@ -22,6 +22,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from bot.check.outcomes import Outcome
 from bot.vendor.types import Captcha, OtpSent, SeedingResult, SeedingVendor, VendorError
 
 log = logging.getLogger(__name__)
@@ -80,8 +81,8 @@ def check_started(mode: str) -> None:
     CHECKS_STARTED.labels(mode).inc()
 
 
-def check_finished(outcome: str) -> None:
-    CHECKS_FINISHED.labels(outcome).inc()
+def check_finished(outcome: Outcome) -> None:
+    CHECKS_FINISHED.labels(outcome.value).inc()
 
 
 def update_handled(seconds: float) -> None:

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.check.outcomes import OutcomeGroup
 from bot.i18n import Translator
-from bot.reports import OutcomeGroup, Period, india_today, outcome_group
+from bot.reports import Period, india_today, outcome_group
 from bot.store.base import Agent, CheckRecord
 
 IDLE_DAYS = 3

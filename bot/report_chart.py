@@ -26,8 +26,9 @@ from typing import Any
 
 from babel.dates import format_skeleton
 
+from bot.check.outcomes import OutcomeGroup
 from bot.i18n import Translator, babel_locale
-from bot.reports import DayStats, OutcomeGroup, Period
+from bot.reports import DayStats, Period
 
 #: The Noto Sans file for each language's script; a language not here is drawn in DejaVu Sans.
 SCRIPT_FONTS = {

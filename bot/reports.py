@@ -21,28 +21,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from bot.check.outcomes import (
+    NO_VENDOR_CALL,
+    RESULTS,
+    VENDOR_ERRORS,
+    OutcomeGroup,
+    group_of,
+)
 from bot.domain.aadhaar import mask_last4
-from bot.domain.outcomes import Outcome
 from bot.domain.policy import INDIA
-from bot.domain.result import StatusKind
 from bot.i18n import Translator
 from bot.store.base import CheckRecord, Store
 
-#: Outcomes of a check that ended with a result card.
-RESULT_OUTCOMES = frozenset(kind.value for kind in StatusKind)
-#: Outcomes that mean the vendor (or UIDAI/NPCI behind it) failed us, not the user.
-VENDOR_ERROR_OUTCOMES = frozenset(
-    outcome.value
-    for outcome in (
-        Outcome.UPSTREAM_UNAVAILABLE,
-        Outcome.NO_ANSWER,
-        Outcome.RATE_LIMITED,
-        Outcome.CREDENTIALS_REJECTED,
-        Outcome.UNKNOWN,
-    )
-)
-#: Outcomes recorded after a valid number was typed but before any vendor call.
-NO_VENDOR_CALL_OUTCOMES = frozenset({"daily_cap"})
+#: The stored outcome strings of each kind (bot/check/outcomes.py has the one enum).
+RESULT_OUTCOMES = frozenset(outcome.value for outcome in RESULTS)
+VENDOR_ERROR_OUTCOMES = frozenset(outcome.value for outcome in VENDOR_ERRORS)
+NO_VENDOR_CALL_OUTCOMES = frozenset(outcome.value for outcome in NO_VENDOR_CALL)
 
 CSV_COLUMNS = ("time_ist", "agent_id", "aadhaar", "outcome", "bank", "status", "language")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -54,27 +48,9 @@ LAST_REPORT_DAY = date(9998, 12, 31)
 _TAGS = re.compile(r"</?b>")
 
 
-class OutcomeGroup(StrEnum):
-    """What the chart stacks: every outcome falls in exactly one group."""
-
-    ACTIVE = "active"  # seeded, and DBT can be credited
-    INACTIVE = "inactive"  # seeded, but inactive (or a status we don't know)
-    NOT_SEEDED = "not_seeded"
-    VENDOR = "vendor"  # the vendor, UIDAI or NPCI failed us (or the breaker held the call)
-    ABANDONED = "abandoned"  # the check stopped short: declined, cancelled, wrong OTP, caps…
-
-
-_GROUP_OF = {
-    "active": OutcomeGroup.ACTIVE,
-    StatusKind.INACTIVE.value: OutcomeGroup.INACTIVE,
-    StatusKind.OTHER.value: OutcomeGroup.INACTIVE,
-    StatusKind.NOT_SEEDED.value: OutcomeGroup.NOT_SEEDED,
-    Outcome.CIRCUIT_OPEN.value: OutcomeGroup.VENDOR,
-} | dict.fromkeys(VENDOR_ERROR_OUTCOMES, OutcomeGroup.VENDOR)
-
-
 def outcome_group(outcome: str) -> OutcomeGroup:
-    return _GROUP_OF.get(outcome, OutcomeGroup.ABANDONED)
+    """A stored outcome's chart group (the enum's own, or "stopped short" for an unknown one)."""
+    return group_of(outcome)
 
 
 class PeriodKind(StrEnum):

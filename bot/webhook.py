@@ -31,7 +31,7 @@ import contextlib
 import hmac
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -43,7 +43,9 @@ from bot.config import Settings
 from bot.runtime.asgi import BodyError, decode_json_object, serving
 from bot.services import Services
 from bot.store.base import Store
-from bot.updates import Deliver, HandledTracker, Readiness
+
+if TYPE_CHECKING:  # bot/updates.py starts the webhook: only the types go this way
+    from bot.updates import Deliver, HandledTracker, Readiness
 
 log = logging.getLogger(__name__)
 

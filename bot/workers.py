@@ -249,39 +249,6 @@ class WorkerPool:
                     await worker.watch
 
 
-async def run_instance(settings: Settings, forked: Sequence[ForkedWorker]) -> int:
-    """The update fan-out of the workers ``fork_workers`` started: once they are ready, take
-    updates while leading, until a signal (0) or a worker's death (1). Each worker opens the
-    store and migrates it if needed (migrations run once, under a lock: bot/store/migrate.py)."""
-    from bot.fanout import fan_out_until_stopped
-    from bot.store.factory import open_store
-    from bot.updates import HandledTracker, RawBotApi
-
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    tracker = HandledTracker()
-    async with WorkerPool.running(forked, tracker) as pool:
-        assert settings.telegram_bot_token is not None
-        api = RawBotApi(settings.telegram_base_url, settings.telegram_bot_token.get_secret_value())
-        try:
-            store = await open_store(settings.database_url)  # for /readyz
-            try:
-                try:
-                    await pool.ready()
-                except (WorkerDied, TimeoutError) as exc:  # each worker said why, above
-                    log.error("fanout.workers_not_started", extra={"error": type(exc).__name__})
-                    return 1
-                code = await fan_out_until_stopped(settings, api, pool, tracker, store, stop)
-            finally:
-                await store.close()
-        finally:
-            await api.aclose()
-    log.info("fanout.stopped", extra={"status": code})
-    return code
-
-
 # ------------------------------------------------------------------------ worker side
 
 

@@ -6,8 +6,9 @@ memory (``HeldNumbers``) until generate-otp; only its last four digits reach the
 
 from __future__ import annotations
 
+from bot.check.machine import Event
+from bot.check.vendor_policy import Call, rule
 from bot.domain.aadhaar import AadhaarProblem, check_aadhaar, last_four, mask_last4
-from bot.domain.flow import Step
 from bot.vendor.types import VendorError
 from handlers import captcha, otp, outcomes
 from handlers.turn import Turn
@@ -58,8 +59,9 @@ async def accept(
     except VendorError as exc:
         if not delete_warning:  # (else saved above)
             await turn.save(state)
-        await outcomes.report_vendor_error(turn, exc, step=Step.AADHAAR)
+        await outcomes.carry_out(turn, rule(Call.NUMBER, exc.outcome), exc)
         return
     turn.services.held.hold(turn.chat_id, state.check_id, number)
     received = turn.t("aadhaar-received", masked=mask_last4(state.last4 or ""))
-    await captcha.show(turn, session, intro=f"{lead}\n\n{received}" if lead else received)
+    intro = f"{lead}\n\n{received}" if lead else received
+    await captcha.show(turn, session, Event.VALID_NUMBER, intro=intro)

@@ -3,7 +3,7 @@
 An assisted check runs in the customer's language (``FlowState.language``): the notice, the
 prompts and the result card are for the customer, who reads them on the agent's phone or has
 them read out. The agent's own controls — the instruction, the attestation buttons, "Next
-customer" — are in the agent's language, kept in ``extra[AGENT_LANGUAGE]``. For a self-service
+customer" — are in the agent's language, kept in ``notes.agent_language``. For a self-service
 check all of this is simply the user's language.
 """
 
@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.flow import FlowState, Mode
+from bot.check.state import FlowState, Mode
 from handlers.callbacks import NO_CHECK, Action, encode
 from handlers.turn import Turn
-
-AGENT_LANGUAGE = "agent_lang"  # FlowState.extra key
 
 # What the agent attested, stored in ConsentRecord.attestation: stable codes an auditor can
 # query (the wording the agent saw is the attestation button's text in their language).
@@ -37,7 +35,7 @@ def agent_language(turn: Turn) -> str:
     check = _check(turn)
     if check is None or check.mode is not Mode.ASSISTED:
         return turn.language
-    return check.extra.get(AGENT_LANGUAGE, turn.language)
+    return check.notes.agent_language or turn.language
 
 
 def agent_t(turn: Turn, key: str, **args: Any) -> str:

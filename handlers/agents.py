@@ -17,7 +17,7 @@ from typing import Any
 
 from telegram.error import TelegramError
 
-from bot.domain.flow import Mode
+from bot.check.state import Mode
 from bot.domain.invites import invite_link, looks_like_token, new_token, token_hash
 from bot.domain.policy import INDIA, india_day_start
 from bot.domain.roles import Role

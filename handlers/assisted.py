@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain.flow import Mode, Step
+from bot.check.machine import Event
+from bot.check.state import Mode, Notes
 from bot.domain.policy import agent_daily_cap_reached, india_day_start, next_india_midnight
 from bot.domain.roles import Role
 from handlers import access, agents, commands, language, waiting
-from handlers.agent_view import AGENT_LANGUAGE
 from handlers.callbacks import Action
 from handlers.turn import Turn
 
@@ -58,16 +58,16 @@ async def on_choice(turn: Turn, action: Action) -> None:
     if action is Action.ASSIST:
         await begin(turn)
     else:
-        await language.begin(turn)
+        await language.begin(turn, Event.OWN_CHECK)
 
 
 async def next_customer(turn: Turn) -> None:
     """ "Next customer", under a customer's result (or the end of their check)."""
     await turn.answer_callback()
-    await begin(turn)
+    await begin(turn, next_one=True)
 
 
-async def begin(turn: Turn) -> None:
+async def begin(turn: Turn, *, next_one: bool = False) -> None:
     """A new check for a customer, at the customer's language picker. No check is open here
     (the buttons that lead here are valid only between checks)."""
     if await access.role_of(turn.services, turn.user_id) < Role.AGENT:
@@ -75,9 +75,10 @@ async def begin(turn: Turn) -> None:
         return
     if await _daily_cap_reached(turn) or await waiting.budget_spent(turn):
         return
-    state = turn.new_state(Step.LANGUAGE, mode=Mode.ASSISTED, agent_id=turn.user_id)
+    event = Event.NEXT_CUSTOMER if next_one else Event.ASSIST
+    state = turn.new_state(event, mode=Mode.ASSISTED, agent_id=turn.user_id)
     # turn.language is the agent's own here: no check is open.
-    await turn.save(state.evolve(extra={AGENT_LANGUAGE: turn.language}))
+    await turn.save(state.evolve(notes=Notes(agent_language=turn.language)))
     message = await turn.send(turn.t("assist-language-prompt"), language.picker_buttons(turn))
     await turn.remember_prompt(message)
 

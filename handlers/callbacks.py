@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.flow import Step
+from bot.check.state import Step
 
 MAX_CALLBACK_BYTES = 64
 NO_CHECK = "-"  # buttons that belong to no check (e.g. /language outside a check)

@@ -1,36 +1,35 @@
-"""Step 4 — the captcha: a photo with a "New picture" button; the user types its text.
+"""Step 4 — the captcha: a photo with a "New picture" button; the user types its text
+(handlers/otp.py reads it: it is sent with the number to generate-otp).
 
-The vendor session (and with it the captcha) dates from ``extra['session_at']``; a wrong captcha
+The vendor session (and with it the captcha) dates from ``notes.session_at``; a wrong captcha
 gets a fresh picture, up to the limit. The Aadhaar number waits in memory; if the process
 restarted in between, it is gone and the user is asked for it again.
 """
 
 from __future__ import annotations
 
-from bot.domain.flow import Step
-from bot.domain.otp import parse_captcha
+from bot.check.machine import Event
+from bot.check.outcomes import Outcome
+from bot.check.vendor_policy import Call, rule
 from bot.domain.policy import captcha_session_expired
 from bot.vendor.types import Captcha, VendorError
-from handlers import otp, outcomes
+from handlers import outcomes
 from handlers.callbacks import Action
 from handlers.turn import Turn
 
-SESSION_AT = "session_at"
 
-
-async def show(turn: Turn, captcha: Captcha, *, intro: str | None = None) -> None:
-    """Send the captcha photo and move the check to the captcha step with this session."""
+async def show(turn: Turn, captcha: Captcha, event: Event, *, intro: str | None = None) -> None:
+    """Send the captcha photo and move the check (on ``event``) to the captcha step with this
+    session."""
     assert turn.state is not None
     caption = turn.t("captcha-prompt")
     if intro:
         caption = f"{intro}\n\n{caption}"
     previous_prompt = turn.state.prompt_message_id
-    extra = dict(turn.state.extra)
-    if turn.state.vendor_session_id != captcha.session_id or SESSION_AT not in extra:
-        extra[SESSION_AT] = turn.now.isoformat()  # a reload keeps its session's start
-    await turn.save(
-        turn.state.evolve(step=Step.CAPTCHA, vendor_session_id=captcha.session_id, extra=extra)
-    )
+    notes = turn.state.notes
+    if turn.state.vendor_session_id != captcha.session_id or notes.session_at is None:
+        notes = notes.evolve(session_at=turn.now)  # a reload keeps its session's start
+    await turn.go(event, vendor_session_id=captcha.session_id, notes=notes)
     await turn.remove_buttons(previous_prompt)
     message = await turn.send_photo(
         captcha.image_jpeg, caption, [[turn.button("captcha-new-button", Action.NEW_CAPTCHA)]]
@@ -53,32 +52,9 @@ async def fresh(turn: Turn, intro_key: str, **args: object) -> None:
             else:
                 image = await vendor.initiate_session()
     except VendorError as exc:
-        await outcomes.report_vendor_error(turn, exc, step=Step.CAPTCHA)
+        await outcomes.carry_out(turn, rule(Call.PICTURE, exc.outcome), exc)
         return
-    await show(turn, image, intro=turn.t(intro_key, **args))
-
-
-async def on_text(turn: Turn, text: str) -> None:
-    state = turn.state
-    assert state is not None
-    typed = parse_captcha(text)
-    if typed is None:
-        await turn.say("captcha-bad-format")
-        return
-    number = turn.services.held.get(turn.chat_id, state.check_id)
-    if number is None:
-        await turn.remove_buttons(state.prompt_message_id)
-        await turn.save(
-            state.evolve(step=Step.AADHAAR, vendor_session_id=None, prompt_message_id=None)
-        )
-        await turn.say("number-lost")
-        return
-    if state.vendor_session_id is None or captcha_session_expired(
-        state, turn.now, turn.services.limits
-    ):
-        await fresh(turn, "captcha-session-expired")
-        return
-    await otp.request_otp(turn, number, session_id=state.vendor_session_id, captcha_text=typed)
+    await show(turn, image, Event.NEW_PICTURE, intro=turn.t(intro_key, **args))
 
 
 async def on_wrong(turn: Turn) -> None:
@@ -88,9 +64,7 @@ async def on_wrong(turn: Turn) -> None:
     limit = turn.services.limits.max_wrong_captchas
     await turn.save(turn.state.evolve(wrong_captchas=wrong))
     if wrong >= limit:
-        await turn.remove_buttons(turn.state.prompt_message_id)
-        await turn.end_check("captcha_failed")
-        await turn.say("captcha-too-many", buttons=outcomes.again_buttons(turn))
+        await outcomes.end_with(turn, Outcome.CAPTCHA_FAILED, "captcha-too-many")
         return
     await fresh(turn, "captcha-wrong", left=limit - wrong)
 

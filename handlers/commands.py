@@ -6,7 +6,8 @@ links: handlers/assisted.py.)
 
 from __future__ import annotations
 
-from bot.domain.flow import Step
+from bot.check.outcomes import Outcome
+from bot.check.state import Step
 from handlers import access, language, outcomes, prompts
 from handlers.turn import Turn
 
@@ -21,7 +22,7 @@ async def end_open_check(turn: Turn) -> None:
     """Cancel the chat's open check, if any (a new one is about to start)."""
     if turn.state is not None:
         await turn.remove_buttons(turn.state.prompt_message_id)
-        await turn.end_check("cancelled")
+        await turn.end_check(Outcome.CANCELLED)
 
 
 async def cancel(turn: Turn) -> None:

@@ -13,15 +13,14 @@ import logging
 
 from telegram.error import TelegramError
 
-from bot.domain.flow import Step
+from bot.check.machine import Event
+from bot.check.outcomes import Outcome
+from bot.check.state import Step
 from bot.notices import PURPOSE, RenderedNotice
 from bot.store.base import ConsentRecord
 from handlers import agent_view, identity, outcomes, waiting
 from handlers.callbacks import Action
 from handlers.turn import Buttons, Turn, escape
-
-NOTICE_LANGUAGE = "notice_lang"  # FlowState.extra key: the language the notice is shown in
-PENDING = "consent_pending"  # FlowState.extra key: a decision being recorded (_record_once)
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +80,11 @@ def notice_buttons(turn: Turn, shown_in: str) -> Buttons:
 async def show_notice(turn: Turn) -> None:
     assert turn.state is not None
     notice = await render(turn, turn.language)
-    extra = {**turn.state.extra, NOTICE_LANGUAGE: notice.language}
-    await turn.save(turn.state.evolve(step=Step.CONSENT, extra=extra))
+    notes = turn.state.notes.evolve(notice_language=notice.language)
+    if turn.state.step is Step.CONSENT:  # shown again (/language, /help, a replay)
+        await turn.save(turn.state.evolve(notes=notes))
+    else:
+        await turn.go(Event.LANGUAGE_PICKED, notes=notes)
     if agent_view.is_assisted(turn):
         await turn.send(agent_view.agent_t(turn, "assist-notice-instruction"))
     message = await turn.send(notice.text, notice_buttons(turn, notice.language))
@@ -92,11 +94,12 @@ async def show_notice(turn: Turn) -> None:
 async def on_toggle_english(turn: Turn) -> None:
     """Switch the notice between the user's language and English, in place."""
     assert turn.state is not None
-    shown = turn.state.extra.get(NOTICE_LANGUAGE, turn.language)
+    shown = turn.state.notes.notice_language or turn.language
     target = turn.language if shown == "en" else "en"
     notice = await render(turn, target)
     await turn.answer_callback()
-    await turn.save(turn.state.evolve(extra={**turn.state.extra, NOTICE_LANGUAGE: notice.language}))
+    notes = turn.state.notes.evolve(notice_language=notice.language)
+    await turn.save(turn.state.evolve(notes=notes))
     message = turn.update.effective_message
     if message is None:
         return
@@ -125,7 +128,7 @@ async def _record_once(turn: Turn, outcome: str) -> int:
     """
     state = turn.state
     assert state is not None
-    if state.extra.get(PENDING) == outcome:
+    if state.notes.consent_pending == outcome:
         for record in reversed(await turn.services.store.consents_for_user(turn.user_id)):
             if (
                 record.chat_id == turn.chat_id
@@ -134,13 +137,13 @@ async def _record_once(turn: Turn, outcome: str) -> int:
                 and record.id is not None
             ):
                 return record.id
-    await turn.save(state.evolve(extra={**state.extra, PENDING: outcome}))
+    await turn.save(state.evolve(notes=state.notes.evolve(consent_pending=outcome)))
     return await _record(turn, outcome)
 
 
 async def _record(turn: Turn, outcome: str) -> int:
     assert turn.state is not None
-    notice = await render(turn, turn.state.extra.get(NOTICE_LANGUAGE, turn.language))
+    notice = await render(turn, turn.state.notes.notice_language or turn.language)
     return await turn.services.store.record_consent(
         ConsentRecord(
             user_id=turn.user_id,
@@ -162,13 +165,9 @@ async def on_agree(turn: Turn) -> None:
     assert turn.state is not None
     notice_message = turn.state.prompt_message_id
     consent_id = await _record_once(turn, "given")
-    extra = {k: v for k, v in turn.state.extra.items() if k != PENDING}
+    notes = turn.state.notes.evolve(consent_pending=None)
     # The Aadhaar prompt has no buttons: no message of this step has any to take off later.
-    await turn.save(
-        turn.state.evolve(
-            step=Step.AADHAAR, consent_id=consent_id, extra=extra, prompt_message_id=None
-        )
-    )
+    await turn.go(Event.AGREE, consent_id=consent_id, notes=notes, prompt_message_id=None)
     await turn.answer_callback("consent-recorded")
     if await waiting.wait_in_line(turn):  # the plan is busy: a place in line, no number yet
         await turn.remove_buttons(notice_message)
@@ -185,7 +184,7 @@ async def on_decline(turn: Turn) -> None:
     await turn.save(turn.state.evolve(consent_id=consent_id))  # the check log links to it
     await turn.answer_callback()
     await turn.remove_buttons(turn.state.prompt_message_id)
-    await turn.end_check("declined")
+    await turn.end_check(Outcome.DECLINED)
     await turn.say(
         "consent-declined", buttons=outcomes.again_buttons(turn, "start-again-button")
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Message
 
-from bot.domain.flow import Step
-from handlers import access, agent_view, consent, prompts, waiting
+from bot.check.machine import Event
+from bot.check.state import Step
+from handlers import access, agent_view, consent, waiting
 from handlers.callbacks import Action
 from handlers.turn import Buttons, Turn
 
@@ -30,11 +33,11 @@ def picker_buttons(turn: Turn) -> Buttons:
     return [named[i : i + BUTTONS_PER_ROW] for i in range(0, len(named), BUTTONS_PER_ROW)]
 
 
-async def begin(turn: Turn) -> None:
+async def begin(turn: Turn, event: Event = Event.START) -> None:
     """Start a new check at the picker (whatever was open is cancelled by the caller)."""
     if await waiting.budget_spent(turn):  # nothing can be checked today: say so before consent
         return
-    await turn.save(turn.new_state(Step.LANGUAGE))
+    await turn.save(turn.new_state(event))
     await turn.remember_prompt(await show_picker(turn))
 
 
@@ -47,9 +50,10 @@ async def show_picker(turn: Turn) -> Message:
     return await turn.send(text, picker_buttons(turn))
 
 
-async def on_pick(turn: Turn, code: str) -> None:
+async def on_pick(turn: Turn, code: str, *, reprompt: Callable[[Turn], Awaitable[None]]) -> None:
     """A language button: store the choice; at the picker step go on to the consent notice,
-    at any other step stay where the user was and repeat that step's prompt."""
+    at any other step stay where the user was and repeat that step's prompt (``reprompt``:
+    handlers/prompts.py, which knows every step's question)."""
     if not turn.services.translator.has(code):
         await turn.answer_callback("stale-button")
         return
@@ -66,7 +70,7 @@ async def on_pick(turn: Turn, code: str) -> None:
         await consent.show_notice(turn)
     else:
         await turn.save(state.evolve(language=code))
-        await prompts.reprompt(turn)
+        await reprompt(turn)
     # Last: if the process dies before the next prompt is out, the picker still works.
     message = turn.update.effective_message
     await turn.remove_buttons(message.message_id if message else None)

@@ -1,5 +1,8 @@
 """Step 5 — the OTP: generate (once per user action, never retried blindly), then verify.
 
+The captcha's text, typed at the captcha step, is read here: it goes to generate-otp with the
+number. What a failed call does is the vendor-outcome table (bot/check/vendor_policy.py).
+
 The OTP message is deleted at once, checked against ``^\\d{6}$`` locally, and never stored.
 Validity (10 minutes) is a stored timestamp, so it survives a restart.
 """
@@ -8,11 +11,14 @@ from __future__ import annotations
 
 import math
 
+from bot.check.machine import Event
+from bot.check.outcomes import Outcome
+from bot.check.state import Mode
+from bot.check.vendor_policy import Call, Move, Rule, retry_end, rule
 from bot.domain.aadhaar import mask_last4
-from bot.domain.flow import Mode, Step
-from bot.domain.otp import parse_otp
-from bot.domain.outcomes import Outcome
+from bot.domain.otp import parse_captcha, parse_otp
 from bot.domain.policy import (
+    captcha_session_expired,
     daily_otp_cap_reached,
     india_day_start,
     next_india_midnight,
@@ -23,11 +29,6 @@ from bot.vendor.types import VendorError
 from handlers import captcha, outcomes, result
 from handlers.callbacks import Action
 from handlers.turn import Turn
-
-# Vendor outcomes of generate-otp that the user may retry with a fresh captcha.
-RETRYABLE_GENERATE = frozenset(
-    {Outcome.UPSTREAM_UNAVAILABLE, Outcome.NO_ANSWER, Outcome.RATE_LIMITED}
-)
 
 
 async def daily_cap_reached(turn: Turn) -> bool:
@@ -43,7 +44,7 @@ async def daily_cap_reached(turn: Turn) -> bool:
         return False
     turn.services.held.drop(turn.chat_id)
     resets = next_india_midnight(now)
-    await turn.end_check("daily_cap")
+    await turn.end_check(Outcome.DAILY_CAP)
     await turn.say(
         "daily-cap-reached",
         limit=turn.services.limits.daily_otp_requests,
@@ -71,20 +72,19 @@ async def request_otp(
                 number, session_id=session_id, captcha=captcha_text
             )
     except VendorError as exc:
-        if exc.outcome is Outcome.NO_ANSWER:
-            # It may have reached UIDAI and sent an SMS: it counts against the daily cap.
+        enabled = turn.services.vendor.captcha_enabled
+        found = rule(Call.GENERATE, exc.outcome, captcha_enabled=enabled)
+        if found.counts_otp_request:  # it may have reached UIDAI and sent an SMS
             await _count_otp_request(turn)
-        await _generate_failed(turn, exc)
+        await _generate_failed(turn, found, exc)
         return
     turn.services.held.drop(turn.chat_id)  # generate-otp is done: the number is not needed again
-    await turn.save(
-        state.evolve(
-            step=Step.OTP,
-            reference_id=sent.reference_id,
-            otp_sent_at=turn.now,
-            vendor_session_id=None,
-            wrong_otps=0,
-        )
+    await turn.go(
+        Event.OTP_SENT,
+        reference_id=sent.reference_id,
+        otp_sent_at=turn.now,
+        vendor_session_id=None,
+        wrong_otps=0,
     )
     await _count_otp_request(turn)
     await turn.remove_buttons(state.prompt_message_id)
@@ -97,33 +97,43 @@ async def request_otp(
     await turn.remember_prompt(message)
 
 
-async def _generate_failed(turn: Turn, error: VendorError) -> None:
+async def _generate_failed(turn: Turn, found: Rule, error: VendorError) -> None:
     assert turn.state is not None
-    outcome = error.outcome
-    if outcome is Outcome.CIRCUIT_OPEN:  # nothing was sent: the user may type the captcha later
-        await outcomes.report_paused(turn, error)
-    elif outcome is Outcome.INVALID_CAPTCHA:
+    if await outcomes.carry_out(turn, found, error):
+        return
+    if found.move is Move.WRONG_CAPTCHA:
         await captcha.on_wrong(turn)
-    elif outcome is Outcome.SESSION_EXPIRED:
-        await captcha.fresh(turn, "captcha-session-expired")
-    elif outcome is Outcome.INVALID_AADHAAR:
-        turn.services.held.drop(turn.chat_id)
-        await turn.remove_buttons(turn.state.prompt_message_id)
-        await turn.save(
-            turn.state.evolve(step=Step.AADHAAR, vendor_session_id=None, prompt_message_id=None)
-        )
-        await turn.say("error-invalid-aadhaar")
-    elif outcome in RETRYABLE_GENERATE and turn.services.vendor.captcha_enabled:
+    elif found.move is Move.FRESH_PICTURE:
+        await captcha.fresh(turn, found.key)
+    elif found.move is Move.RETRY_PICTURE:
         attempts = turn.state.generate_attempts + 1
         await turn.save(turn.state.evolve(generate_attempts=attempts))
         if attempts < turn.services.limits.max_generate_attempts:
-            await captcha.fresh(
-                turn, "error-no-answer" if outcome is Outcome.NO_ANSWER else "error-upstream-retry"
-            )
+            await captcha.fresh(turn, found.key)
             return
-        await outcomes.report_failure(turn, outcome, step=Step.CAPTCHA, final=True)
-    else:
-        await outcomes.report_failure(turn, outcome, step=Step.CAPTCHA, final=True)
+        await outcomes.carry_out(turn, retry_end(error.outcome), error)
+
+
+async def on_captcha_text(turn: Turn, text: str) -> None:
+    """The captcha's text, typed at the captcha step: with the held number, to generate-otp."""
+    state = turn.state
+    assert state is not None
+    typed = parse_captcha(text)
+    if typed is None:
+        await turn.say("captcha-bad-format")
+        return
+    number = turn.services.held.get(turn.chat_id, state.check_id)
+    if number is None:
+        await turn.remove_buttons(state.prompt_message_id)
+        await turn.go(Event.NUMBER_LOST, vendor_session_id=None, prompt_message_id=None)
+        await turn.say("number-lost")
+        return
+    if state.vendor_session_id is None or captcha_session_expired(
+        state, turn.now, turn.services.limits
+    ):
+        await captcha.fresh(turn, "captcha-session-expired")
+        return
+    await request_otp(turn, number, session_id=state.vendor_session_id, captcha_text=typed)
 
 
 async def on_text(turn: Turn, text: str) -> None:
@@ -134,11 +144,8 @@ async def on_text(turn: Turn, text: str) -> None:
     warning = [] if deleted else ["aadhaar-delete-failed"]
     limits = turn.services.limits
     if otp_expired(state, turn.now, limits):
-        await turn.remove_buttons(state.prompt_message_id)
-        await turn.end_check("otp_expired")
-        await turn.say(
-            "otp-expired", *warning, "otp-not-arriving", buttons=outcomes.again_buttons(turn)
-        )
+        expired = ("otp-expired", *warning, "otp-not-arriving")
+        await outcomes.end_with(turn, Outcome.OTP_EXPIRED, *expired)
         return
     code = parse_otp(text)
     if code is None or state.reference_id is None:
@@ -159,27 +166,17 @@ async def on_text(turn: Turn, text: str) -> None:
 async def _verify_failed(turn: Turn, error: VendorError, warning: list[str]) -> None:
     state = turn.state
     assert state is not None
-    outcome = error.outcome
-    if outcome is Outcome.CIRCUIT_OPEN:  # nothing was sent: the OTP stays valid
-        await outcomes.report_paused(turn, error, *warning, key="error-paused-otp")
-    elif outcome is Outcome.INVALID_OTP:
-        wrong = state.wrong_otps + 1
-        limit = turn.services.limits.max_wrong_otps
-        if wrong >= limit:
-            await turn.remove_buttons(state.prompt_message_id)
-            await turn.end_check("otp_failed")
-            await turn.say("otp-too-many", *warning, buttons=outcomes.again_buttons(turn))
-            return
-        await turn.save(state.evolve(wrong_otps=wrong))
-        await turn.say("otp-wrong", *warning, left=limit - wrong)
-    elif outcome is Outcome.OTP_EXPIRED:
-        await turn.remove_buttons(state.prompt_message_id)
-        await turn.end_check("otp_expired")
-        await turn.say("otp-expired", *warning, buttons=outcomes.again_buttons(turn))
-    elif outcome in (Outcome.UPSTREAM_UNAVAILABLE, Outcome.RATE_LIMITED, Outcome.NO_ANSWER):
-        await turn.say("error-verify-retry", *warning)  # the OTP stays valid: nothing is lost
-    else:
-        await outcomes.report_failure(turn, outcome, step=Step.OTP, final=True)
+    found = rule(Call.VERIFY, error.outcome)
+    if found.move is not Move.WRONG_OTP:
+        await outcomes.carry_out(turn, found, error, *warning)
+        return
+    wrong = state.wrong_otps + 1
+    limit = turn.services.limits.max_wrong_otps
+    if wrong >= limit:
+        await outcomes.end_with(turn, Outcome.OTP_FAILED, "otp-too-many", *warning)
+        return
+    await turn.go(Event.OTP_RETRY, wrong_otps=wrong)
+    await turn.say(found.key, *warning, left=limit - wrong)
 
 
 async def on_resend(turn: Turn) -> None:
@@ -198,13 +195,11 @@ async def on_resend(turn: Turn) -> None:
         return
     await turn.answer_callback()
     await turn.remove_buttons(state.prompt_message_id)
-    await turn.save(
-        state.evolve(
-            step=Step.AADHAAR,
-            resends=state.resends + 1,
-            reference_id=None,
-            otp_sent_at=None,
-            prompt_message_id=None,  # its buttons are gone, and the next prompt has none
-        )
+    await turn.go(
+        Event.RESEND,
+        resends=state.resends + 1,
+        reference_id=None,
+        otp_sent_at=None,
+        prompt_message_id=None,  # its buttons are gone, and the next prompt has none
     )
     await turn.say("otp-resend-send-number", "otp-not-arriving")

@@ -1,28 +1,18 @@
-"""What the user is told for each vendor outcome that is not a result, and what happens next."""
+"""How a check's end is offered again, and the vendor-outcome moves every call shares: the
+policy is a table (bot/check/vendor_policy.py); this module says it to the user."""
 
 from __future__ import annotations
 
 import math
 from datetime import timedelta
 
-from bot.domain.flow import Step
-from bot.domain.outcomes import Outcome
+from bot.check.machine import Event
+from bot.check.outcomes import Outcome
+from bot.check.vendor_policy import Move, Rule
 from bot.vendor.types import VendorError
 from handlers import agent_view
 from handlers.callbacks import Action
 from handlers.turn import Buttons, Turn
-
-FAILURE_KEYS: dict[Outcome, str] = {
-    Outcome.INVALID_AADHAAR: "error-invalid-aadhaar",
-    Outcome.MOBILE_NOT_LINKED: "error-mobile-not-linked",
-    Outcome.UPSTREAM_UNAVAILABLE: "error-upstream-unavailable",
-    Outcome.NO_ANSWER: "error-no-answer",
-    Outcome.RATE_LIMITED: "error-rate-limited",
-    Outcome.CREDENTIALS_REJECTED: "error-service",
-    Outcome.UNKNOWN: "error-service",
-    Outcome.OTP_EXPIRED: "otp-expired",
-    Outcome.SESSION_EXPIRED: "captcha-session-expired",
-}
 
 
 def again_buttons(turn: Turn, key: str = "check-again-button") -> Buttons:
@@ -33,39 +23,37 @@ def again_buttons(turn: Turn, key: str = "check-again-button") -> Buttons:
     return [[turn.button(key, Action.CHECK_AGAIN)]]
 
 
-async def report_failure(
-    turn: Turn, outcome: Outcome, *, step: Step, final: bool = False, key: str | None = None
-) -> None:
-    """Tell the user what went wrong and what to do (``key``: instead of the outcome's own).
-
-    Before the captcha (``step`` is AADHAAR) nothing is lost by staying: the user may simply send
-    the number again later. From the captcha on, a failure that the user cannot fix ends the
-    check (``final``); the check log records the outcome.
-    """
-    key = key or FAILURE_KEYS.get(outcome, "error-service")
-    if outcome is Outcome.MOBILE_NOT_LINKED:
-        final = True
-    if not final and step is Step.AADHAAR:
+async def carry_out(turn: Turn, rule: Rule, error: VendorError, *also: str) -> bool:
+    """Carry out the moves every vendor call shares (bot/check/vendor_policy.py); False for a
+    move of the captcha or OTP step, which their module carries out. ``also``: said with it
+    (the plea to delete a message the bot could not)."""
+    also = also if rule.warn_undeleted else ()
+    if rule.move is Move.PAUSE:
+        await report_paused(turn, error, *also, key=rule.key)
+    elif rule.move is Move.STAY:
+        await turn.say(rule.key, *also)
+    elif rule.move is Move.DROP_NUMBER:  # before the captcha: the user may simply send it again
         turn.services.held.drop(turn.chat_id)
-        await turn.say(key)
-        return
+        await turn.say(rule.key, *also)
+    elif rule.move is Move.BACK_TO_NUMBER:
+        assert turn.state is not None
+        turn.services.held.drop(turn.chat_id)
+        await turn.remove_buttons(turn.state.prompt_message_id)
+        await turn.go(Event.NUMBER_REJECTED, vendor_session_id=None, prompt_message_id=None)
+        await turn.say(rule.key, *also)
+    elif rule.move is Move.END:
+        await end_with(turn, error.outcome, rule.key, *also)
+    else:
+        return False
+    return True
+
+
+async def end_with(turn: Turn, outcome: Outcome, key: str, *also: str) -> None:
+    """The check ends on ``outcome``: its buttons go, the log records it, the user is told."""
     if turn.state is not None:
         await turn.remove_buttons(turn.state.prompt_message_id)
-    await turn.end_check(outcome.value)
-    await turn.say(key, buttons=again_buttons(turn))
-
-
-async def report_vendor_error(turn: Turn, error: VendorError, *, step: Step) -> None:
-    """A captcha-step call failed (initiate-session, reload-captcha).
-
-    No OTP is involved in those calls, so a call that got no answer is told as "not available":
-    the no-answer message speaks of an OTP that may still arrive.
-    """
-    if error.outcome is Outcome.CIRCUIT_OPEN:
-        await report_paused(turn, error)
-        return
-    key = FAILURE_KEYS[Outcome.UPSTREAM_UNAVAILABLE] if error.outcome is Outcome.NO_ANSWER else None
-    await report_failure(turn, error.outcome, step=step, key=key)
+    await turn.end_check(outcome)
+    await turn.say(key, *also, buttons=again_buttons(turn))
 
 
 async def report_paused(

@@ -1,24 +1,16 @@
-"""What each step asks for, said again: after /language, and in answer to unexpected input."""
+"""What each step asks for, said again: after /language, /help, a stale button or a replayed
+update. The hints themselves are the machine's (bot/check/machine.py: ``HINTS``)."""
 
 from __future__ import annotations
 
-from bot.domain.flow import Step
+from bot.check.machine import HINTS
+from bot.check.state import Step
+from handlers import consent, language
 from handlers.turn import Turn
-
-STEP_HINTS: dict[Step, str] = {
-    Step.LANGUAGE: "hint-language",
-    Step.CONSENT: "hint-consent",
-    Step.WAITING: "waiting-hint",
-    Step.AADHAAR: "hint-aadhaar",
-    Step.CAPTCHA: "hint-captcha",
-    Step.OTP: "hint-otp",
-}
 
 
 async def reprompt(turn: Turn) -> None:
     """Repeat the current step's question in the (possibly new) language."""
-    from handlers import consent, language  # the steps import this module
-
     state = turn.state
     if state is None:
         await turn.say("idle-hint")
@@ -30,4 +22,4 @@ async def reprompt(turn: Turn) -> None:
     elif state.step is Step.AADHAAR:
         await turn.say("aadhaar-prompt")
     else:
-        await turn.say(STEP_HINTS[state.step])
+        await turn.say(HINTS[state.step])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.check.outcomes import Outcome
 from bot.domain.aadhaar import mask_last4
 from bot.domain.references import display, new_reference
 from bot.domain.result import StatusKind, classify_status
@@ -46,6 +47,6 @@ async def show(turn: Turn, seeding: SeedingResult) -> None:
     reference = new_reference()  # shown once, on this card; the store keeps only its hash
     text, kind = card(turn, seeding, state.last4 or "", reference)
     await turn.end_check(
-        kind.value, bank_name=seeding.bank_name, status=seeding.status, reference=reference
+        Outcome(kind.value), bank_name=seeding.bank_name, status=seeding.status, reference=reference
     )
     await turn.send(text, outcomes.again_buttons(turn))

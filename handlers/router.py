@@ -1,8 +1,10 @@
-"""The one place that maps Telegram updates to steps.
+"""The one place that maps Telegram updates to the machine's events and steps.
 
 Flow state lives in the store (one row per chat), not in PTB's ConversationHandler, so a check
 survives a restart and two instances can share it. Every update: load the chat's check, expire
-it if it idled out, then hand the message or button to the module of the current step.
+it if it idled out, then hand the message or button to the module of the current step. What a
+step does with a message it did not ask for is the machine's table (bot/check/machine.py:
+``on_input``); which step a button belongs to is handlers/callbacks.py's ``ACTION_STEP``.
 
     /start ─► LANGUAGE ─pick─► CONSENT ─agree─► AADHAAR ─valid─► CAPTCHA ─right─► OTP ─► result
                                  └─no─► end        ▲  (no captcha step: straight to OTP) │
@@ -23,6 +25,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -30,8 +33,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.check.machine import DELETE_EDITS, HINTS, Event, Input, Reaction, on_input
+from bot.check.outcomes import Outcome
+from bot.check.state import Step
 from bot.domain.aadhaar import looks_like_aadhaar
-from bot.domain.flow import Step
 from bot.services import BotContext
 from bot.waiting_room import RoomCall
 from handlers import (
@@ -89,11 +94,24 @@ COMMANDS: dict[str, TurnHandler] = {
 }
 
 
+async def _load(update: Update, context: BotContext) -> Turn:
+    """The update's turn; one applied to the check already (Telegram delivers it again when the
+    process that handled it died before confirming it, bot/updates.py) stops here: the user
+    may not have seen the answer, so the current step's question is asked again, nothing else."""
+    turn = await Turn.load(update, context)
+    if turn.replayed:
+        log.info("update.replayed", extra={"update_id": update.update_id})
+        await turn.answer_callback()
+        await prompts.reprompt(turn)
+        raise ApplicationHandlerStop
+    return turn
+
+
 def _command(
     name: str, handler: TurnHandler
 ) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     async def callback(update: Update, context: BotContext) -> None:
-        turn = await Turn.load(update, context)
+        turn = await _load(update, context)
         if await number_guard.refuse_command(turn, name):
             return
         if await access.allowed(turn, name):
@@ -109,7 +127,7 @@ async def _expired(turn: Turn) -> bool:
     if state is None or state.expires_at > turn.now:
         return False
     await turn.remove_buttons(state.prompt_message_id)
-    await turn.end_check("expired")
+    await turn.end_check(Outcome.EXPIRED)
     await turn.say("check-expired", buttons=outcomes.again_buttons(turn, "start-again-button"))
     return True
 
@@ -117,7 +135,7 @@ async def _expired(turn: Turn) -> bool:
 async def on_message(update: Update, context: BotContext) -> None:
     """Any new message in a private chat that is not a command (forwarded ones too). A number
     in a caption or file name is read as if typed."""
-    turn = await Turn.load(update, context)
+    turn = await _load(update, context)
     message = update.effective_message
     assert message is not None
     number = number_text(message)
@@ -133,49 +151,39 @@ async def on_message(update: Update, context: BotContext) -> None:
         if number is not None and not await turn.delete_incoming():
             await turn.say("aadhaar-delete-failed")
         return
-    if text is not None:
-        await _on_text(turn, state.step, text)
-    else:
-        await _on_other(turn, state.step)
-
-
-async def _on_text(turn: Turn, step: Step, text: str) -> None:
-    if step is Step.AADHAAR or (step is Step.CAPTCHA and looks_like_aadhaar(text)):
+    answer = on_input(state.step, _input_kind(text))
+    if answer.reaction is Reaction.DELETE:  # typing a number is not consent, a photo may show one
+        await delete_sensitive(turn, answer.key, kept=(answer.kept,))
+    elif answer.reaction is Reaction.HINT or text is None:
+        await turn.say(HINTS[state.step])
+    elif answer.reaction is Reaction.NUMBER_AGAIN:
         # At the captcha a number is the number typed again (after a restart, or corrected):
         # deleted first like any, never sent to the vendor as a captcha.
         await aadhaar.on_text(turn, text)
-    elif step is Step.CAPTCHA:
-        await captcha.on_text(turn, text)
-    elif step is Step.OTP:
-        await otp.on_text(turn, text)
-    elif step is Step.WAITING:
-        await waiting.on_text(turn, text)
-    elif looks_like_aadhaar(text):  # typing a number is not consent
-        if step is Step.CONSENT:
-            await delete_sensitive(turn, "hint-consent-number", kept=("hint-consent",))
-        else:
-            await delete_sensitive(turn, "number-outside-check", kept=(prompts.STEP_HINTS[step],))
     else:
-        await turn.say(prompts.STEP_HINTS[step])
+        await STEP_TEXT[state.step](turn, text)
 
 
-async def _on_other(turn: Turn, step: Step) -> None:
-    """A sticker, photo, voice note, document… A photo at the Aadhaar or OTP step may show the
-    card or the SMS: it is deleted like a typed number would be."""
-    if step in (Step.AADHAAR, Step.WAITING):
-        await delete_sensitive(turn, "hint-aadhaar-media", kept=("hint-aadhaar",))
-        return
-    if step is Step.OTP:
-        await delete_sensitive(turn, "hint-otp", kept=("hint-otp",))
-        return
-    await turn.say(prompts.STEP_HINTS[step])
+def _input_kind(text: str | None) -> Input:
+    if text is None:
+        return Input.MEDIA
+    return Input.NUMBER if looks_like_aadhaar(text) else Input.TEXT
+
+
+# The step's own reader of what the user typed (the machine's Reaction.STEP).
+STEP_TEXT: dict[Step, Callable[[Turn, str], Awaitable[None]]] = {
+    Step.WAITING: waiting.on_text,
+    Step.AADHAAR: aadhaar.on_text,
+    Step.CAPTCHA: otp.on_captcha_text,
+    Step.OTP: otp.on_text,
+}
 
 
 async def on_edited(update: Update, context: BotContext) -> None:
     """Edits are not answers; an edit that holds a number (or any edit at the number and OTP
     steps) is deleted all the same."""
-    turn = await Turn.load(update, context)
-    sensitive = turn.state is not None and turn.state.step in (Step.AADHAAR, Step.OTP, Step.WAITING)
+    turn = await _load(update, context)
+    sensitive = turn.state is not None and turn.state.step in DELETE_EDITS
     if sensitive or number_text(update.effective_message) is not None:
         await delete_sensitive(turn, "edited-ignored", kept=("edited-ignored",))
     else:
@@ -193,7 +201,7 @@ async def on_callback(update: Update, context: BotContext) -> None:
         with contextlib.suppress(TelegramError):
             await query.answer()
         return
-    turn = await Turn.load(update, context)
+    turn = await _load(update, context)
     callback = decode(query.data)
     if callback is None or not _is_current(turn, callback):
         await turn.answer_callback("stale-button")
@@ -237,7 +245,7 @@ def _is_current(turn: Turn, callback: Callback) -> bool:
 async def _dispatch_button(turn: Turn, callback: Callback) -> None:
     action = callback.action
     if action is Action.LANGUAGE:
-        await language.on_pick(turn, callback.arg)
+        await language.on_pick(turn, callback.arg, reprompt=prompts.reprompt)
     elif action is Action.AGREE:
         await consent.on_agree(turn)
     elif action is Action.DECLINE:
@@ -250,7 +258,7 @@ async def _dispatch_button(turn: Turn, callback: Callback) -> None:
         await otp.on_resend(turn)
     elif action is Action.CHECK_AGAIN:
         await turn.answer_callback()
-        await language.begin(turn)
+        await language.begin(turn, Event.CHECK_AGAIN)
     elif action in (Action.ASSIST, Action.OWN_CHECK):
         await assisted.on_choice(turn, action)
     elif action is Action.NEXT_CUSTOMER:
@@ -265,7 +273,7 @@ async def _dispatch_button(turn: Turn, callback: Callback) -> None:
 
 async def in_group(update: Update, context: BotContext) -> None:
     """Private chats only: a number typed in a group is seen by everyone."""
-    turn = await Turn.load(update, context)
+    turn = await _load(update, context)
     if number_text(update.effective_message) is not None:
         # Works only where the bot is an admin; try anyway.
         await delete_sensitive(turn, "group-refused", kept=("group-refused",))

@@ -20,11 +20,12 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ApplicationHandlerStop
 
 from bot import metrics
+from bot.check.machine import Event, first_step, may_end, next_step
+from bot.check.outcomes import Outcome
+from bot.check.state import FlowState, Mode, Step
 from bot.concurrency import confirm_early
-from bot.domain.flow import FlowState, Mode, Step
 from bot.domain.references import reference_hash
 from bot.services import BotContext, Services
 from bot.store.base import CheckRecord
@@ -69,11 +70,7 @@ class Turn:
             stored = await services.store.get_language(chat_id)
             hint = services.translator.pick_first(user.language_code if user else None)
             language = stored or hint or "en"
-        turn = cls(update, context, services, chat_id, user_id, language, state)
-        if turn.replayed:
-            await turn.answer_replay()
-            raise ApplicationHandlerStop  # applied once already: nothing more to do
-        return turn
+        return cls(update, context, services, chat_id, user_id, language, state)
 
     @property
     def replayed(self) -> bool:
@@ -89,15 +86,6 @@ class Turn:
         room's call, bot/waiting_room.py: id 0), which Telegram never delivers again."""
         update_id = self.update.update_id
         return update_id if update_id > 0 else None
-
-    async def answer_replay(self) -> None:
-        """The user may not have seen the answer (the process died after saving, before or
-        while speaking): ask the current step's question again, and nothing else."""
-        from handlers import prompts  # the steps import this module
-
-        log.info("update.replayed", extra={"update_id": self.update.update_id})
-        await self.answer_callback()
-        await prompts.reprompt(self)
 
     # ---------------------------------------------------------------- text
     @property
@@ -237,8 +225,10 @@ class Turn:
 
     # ---------------------------------------------------------------- state
     def new_state(
-        self, step: Step, *, mode: Mode = Mode.SELF, agent_id: int | None = None
+        self, event: Event, *, mode: Mode = Mode.SELF, agent_id: int | None = None
     ) -> FlowState:
+        """A new check, at the step the machine opens one at on ``event``."""
+        step = first_step(event)
         now = self.now
         metrics.check_started(mode.value)
         return FlowState(
@@ -253,6 +243,14 @@ class Turn:
             mode=mode,
             agent_id=agent_id,
         )
+
+    async def go(self, event: Event, **changes: object) -> FlowState:
+        """A transition of the open check: the machine's table (bot/check/machine.py) gives the
+        step that ``event`` leads to; the state is saved with it (and ``changes``) before the
+        caller says anything."""
+        assert self.state is not None
+        step = next_step(self.state.step, event)
+        return await self.save(self.state.evolve(step=step, **changes))
 
     async def save(self, state: FlowState) -> FlowState:
         """Write the check's new state. Steps save *before* they speak: a process killed
@@ -281,7 +279,7 @@ class Turn:
 
     async def end_check(
         self,
-        outcome: str,
+        outcome: Outcome,
         *,
         bank_name: str | None = None,
         status: str | None = None,
@@ -293,13 +291,18 @@ class Turn:
         self.services.held.drop(self.chat_id)
         if state is None:
             return
-        if "line" in state.extra:  # its place in line goes too (handlers/waiting.py)
+        if not may_end(state.step, outcome):  # the table (bot/check/machine.py) is out of date
+            log.error(
+                "check.end_not_in_table",
+                extra={"step": state.step.value, "outcome": outcome.value},
+            )
+        if state.notes.in_line:  # its place in line goes too (handlers/waiting.py)
             await self.services.store.leave_line(self.chat_id)
         metrics.check_finished(outcome)
         await self.services.store.delete_flow(self.chat_id)
         self.state = None
         self.ended = state
-        if state.consent_id is None and outcome != "declined":
+        if state.consent_id is None and outcome is not Outcome.DECLINED:
             return  # nothing was checked: nothing for the operator's log
         duration = int((self.now - state.created_at).total_seconds() * 1000)
         await self.services.store.log_check(
@@ -308,7 +311,7 @@ class Turn:
                 user_id=state.user_id,
                 chat_id=state.chat_id,
                 last4=state.last4,
-                outcome=outcome,
+                outcome=outcome.value,
                 bank_name=bank_name,
                 status=status,
                 language=state.language,
@@ -318,4 +321,4 @@ class Turn:
                 reference_sha256=reference_hash(reference) if reference else None,
             )
         )
-        log.info("check.ended", extra={"outcome": outcome, "check_id": state.check_id})
+        log.info("check.ended", extra={"outcome": outcome.value, "check_id": state.check_id})

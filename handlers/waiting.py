@@ -23,8 +23,10 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 
+from bot.check.machine import Event
+from bot.check.outcomes import Outcome
+from bot.check.state import FlowState, Mode, Step
 from bot.domain.aadhaar import check_aadhaar, looks_like_aadhaar
-from bot.domain.flow import FlowState, Mode, Step
 from bot.domain.waiting import Standing
 from bot.leader import Leadership
 from bot.services import BotContext, SeedingApplication
@@ -36,8 +38,6 @@ from handlers.turn import Turn
 
 log = logging.getLogger(__name__)
 
-IN_LINE = "line"  # FlowState.extra key: this check has (or had) a place in line
-MISSED = "missed"  # FlowState.extra key: the turn came and passed
 TURN_SAVED_WITHIN = timedelta(seconds=30)
 
 
@@ -92,8 +92,9 @@ async def wait_in_line(turn: Turn) -> bool:
 async def _join(turn: Turn, room: WaitingRoom, intro: tuple[str, ...] = ()) -> None:
     state = turn.state
     assert state is not None
-    extra = {k: v for k, v in state.extra.items() if k != MISSED} | {IN_LINE: "1"}
-    await turn.save(state.evolve(step=Step.WAITING, extra=extra, prompt_message_id=None))
+    notes = state.notes.evolve(missed=False, in_line=True)
+    event = Event.REJOIN if state.step is Step.WAITING else Event.LINE_BUSY
+    await turn.go(event, notes=notes, prompt_message_id=None)
     await turn.services.store.join_line(
         LineEntry(
             chat_id=turn.chat_id,
@@ -119,7 +120,7 @@ async def on_text(turn: Turn, text: str) -> None:
     memory for the turn; anything else gets where they stand."""
     state = turn.state
     assert state is not None
-    if state.extra.get(MISSED):
+    if state.notes.missed:
         if looks_like_aadhaar(text) and not await turn.delete_incoming():
             await turn.say("aadhaar-delete-failed")
         await _say_missed(turn)
@@ -147,7 +148,7 @@ async def on_leave(turn: Turn) -> None:
     state = turn.state
     assert state is not None
     await turn.remove_buttons(state.prompt_message_id)
-    await turn.end_check("left_line")
+    await turn.end_check(Outcome.LEFT_LINE)
     await turn.say("waiting-left", buttons=outcomes.again_buttons(turn, "start-again-button"))
 
 
@@ -159,7 +160,7 @@ async def on_rejoin(turn: Turn) -> None:
     assert state is not None
     await turn.remove_buttons(state.prompt_message_id)
     if room is None:  # no line any more (the plan changed): straight on
-        await turn.save(state.evolve(step=Step.AADHAAR, prompt_message_id=None))
+        await turn.go(Event.LINE_GONE, prompt_message_id=None)
         await turn.say("aadhaar-prompt")
         return
     await _join(turn, room)
@@ -168,7 +169,7 @@ async def on_rejoin(turn: Turn) -> None:
 async def leave_line(turn: Turn) -> None:
     """The check ends (cancelled, a new /start, expired…): give up its place, if it had one."""
     state = turn.state
-    if state is not None and IN_LINE in state.extra:
+    if state is not None and state.notes.in_line:
         await turn.services.store.leave_line(turn.chat_id)
 
 
@@ -213,7 +214,7 @@ async def _your_turn(turn: Turn) -> None:
     assert state is not None
     await turn.remove_buttons(state.prompt_message_id)
     number = turn.services.held.get(turn.chat_id, state.check_id)
-    await turn.save(state.evolve(step=Step.AADHAAR, prompt_message_id=None))
+    await turn.go(Event.TURN, prompt_message_id=None)
     if number is None:
         await turn.say("waiting-turn", "aadhaar-prompt")
         return
@@ -227,8 +228,7 @@ async def _missed(turn: Turn) -> None:
     assert state is not None
     await turn.services.store.leave_line(turn.chat_id)
     turn.services.held.drop(turn.chat_id)
-    extra = state.extra | {MISSED: "1"}
-    await turn.save(state.evolve(step=Step.WAITING, extra=extra, prompt_message_id=None))
+    await turn.go(Event.NO_SHOW, notes=state.notes.evolve(missed=True), prompt_message_id=None)
     await _say_missed(turn)
 
 

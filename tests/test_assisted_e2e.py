@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain.flow import Mode, Step
-from handlers.agent_view import AGENT_LANGUAGE, ATTESTED_AGREED, ATTESTED_DECLINED
+from bot.domain.flow import Mode, Notes, Step
+from handlers.agent_view import ATTESTED_AGREED, ATTESTED_DECLINED
 from testing.harness import (
     ACTIVE,
     CAPTCHA,
@@ -95,7 +95,7 @@ async def test_next_customer_leaves_no_trace_of_the_previous_one(staffed: Harnes
     assert (state.mode, state.agent_id, state.step) == (Mode.ASSISTED, AGENT, Step.LANGUAGE)
     assert state.check_id != before.check_id
     assert state.language == "en"  # not the previous customer's Tamil
-    assert state.extra == {AGENT_LANGUAGE: "en"}
+    assert state.notes == Notes(agent_language="en")
     assert (state.last4, state.consent_id, state.reference_id, state.vendor_session_id) == (
         None,
         None,

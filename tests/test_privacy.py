@@ -28,7 +28,7 @@ async def test_the_search_finds_a_number_planted_in_sqlite(tmp_path: Path) -> No
     state = FlowState(
         chat_id=1, user_id=1, check_id="x", step=Step.CAPTCHA, language="en",
         created_at=NOW, updated_at=NOW, expires_at=NOW + timedelta(minutes=30),
-        extra={"oops": ACTIVE.replace(" ", "")},
+        vendor_session_id=ACTIVE.replace(" ", ""),  # no free-form field left: a str column
     )  # fmt: skip
     await store.save_flow(state)
     files = b"".join(p.read_bytes() for p in tmp_path.iterdir())

@@ -8,6 +8,7 @@ and that no 12-digit run (a possible Aadhaar number) ever reaches the disk.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sqlite3
 from collections.abc import AsyncIterator
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.flow import FlowState, Mode, Step
+from bot.check.state import FlowState, Mode, Notes, Step
 from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, PersonalData, Store
 from bot.store.factory import open_store, store_for
 from bot.store.migrate import load_migrations
@@ -55,7 +56,14 @@ def full_state(chat_id: int = 987654321, **changes: object) -> FlowState:
         prompt_message_id=777,
         last_update_id=2**40 + 7,
         awaiting_vendor="generate-otp",  # Telegram's update ids pass 2**31: a 64-bit column
-        extra={"captcha_message_id": "778", "greeting": "नमस्ते", "quote": 'a "b" \\ c'},
+        notes=Notes(
+            agent_language="hi",
+            notice_language="en",
+            consent_pending='given "b" \\ c',
+            session_at=T0 + timedelta(minutes=1, microseconds=5),
+            in_line=True,
+            missed=True,
+        ),
     )
     return state.evolve(**changes) if changes else state
 
@@ -131,7 +139,38 @@ async def test_flow_round_trips_defaults_and_none(store: Store) -> None:
     got = await store.get_flow(state.chat_id)
 
     assert got == state
-    assert got is not None and got.extra == {} and got.last4 is None and got.otp_sent_at is None
+    assert got is not None and got.notes == Notes()
+    assert got.last4 is None and got.otp_sent_at is None
+
+
+async def test_flow_row_of_the_old_extra_shape_loads_typed(
+    store: Store, backend: Backend
+) -> None:
+    """A row written before FlowState.notes (``extra``: a dict of string keys, some of them
+    unknown now) loads into the typed notes: no migration, no gap at the upgrade."""
+    await store.save_flow(minimal_state(chat_id=9))
+    old = (
+        '{"agent_lang":"hi","consent_pending":"given","line":"1","missed":"1",'
+        '"notice_lang":"en","session_at":"2026-01-15T06:31:00+00:00","captcha_message_id":"7"}'
+    )
+    await backend.raw(f"UPDATE flows SET extra = '{old}' WHERE chat_id = 9")
+
+    got = await store.get_flow(9)
+
+    assert got is not None and got.notes == Notes(
+        agent_language="hi",
+        notice_language="en",
+        consent_pending="given",
+        session_at=datetime(2026, 1, 15, 6, 31, tzinfo=UTC),
+        in_line=True,
+        missed=True,
+    )
+    await store.save_flow(got)  # written back in the same shape, less the unknown key
+    written = await backend.raw("SELECT extra FROM flows WHERE chat_id = 9")
+    assert isinstance(written, str)
+    assert json.loads(written) == {
+        k: v for k, v in json.loads(old).items() if k != "captcha_message_id"
+    }
 
 
 async def test_unknown_chat_has_no_flow(store: Store) -> None:
@@ -141,7 +180,7 @@ async def test_unknown_chat_has_no_flow(store: Store) -> None:
 async def test_save_flow_overwrites(store: Store) -> None:
     await store.save_flow(full_state())
     await store.save_flow(minimal_state(chat_id=2))
-    newer = full_state(step=Step.CAPTCHA, last4=None, otp_sent_at=None, extra={"k": "v"})
+    newer = full_state(step=Step.CAPTCHA, last4=None, otp_sent_at=None, notes=Notes(missed=True))
 
     await store.save_flow(newer)
 

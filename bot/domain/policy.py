@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.flow import FlowState
+from bot.check.state import FlowState
 
 INDIA = ZoneInfo("Asia/Kolkata")
 
@@ -37,11 +37,11 @@ def otp_expired(state: FlowState, now: datetime, limits: Limits) -> bool:
 
 
 def captcha_session_expired(state: FlowState, now: datetime, limits: Limits) -> bool:
-    """The vendor session dates from the captcha step's start, kept as ``extra['session_at']``."""
-    started = state.extra.get("session_at")
+    """The vendor session dates from the captcha step's start, kept as ``notes.session_at``."""
+    started = state.notes.session_at
     if started is None:
         return True
-    return now >= datetime.fromisoformat(started) + limits.captcha_session_validity
+    return now >= started + limits.captcha_session_validity
 
 
 def resend_unlocks_at(state: FlowState, limits: Limits) -> datetime | None:

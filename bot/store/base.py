@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from bot.domain.flow import FlowState
+from bot.check.state import FlowState
 
 
 @dataclass(frozen=True, slots=True)

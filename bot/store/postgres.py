@@ -22,7 +22,7 @@ from typing import Any
 
 import asyncpg
 
-from bot.domain.flow import FlowState
+from bot.check.state import FlowState
 from bot.store import base
 from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, LineEntry, PersonalData
 from bot.store.migrate import Migration, load_migrations, migrate

@@ -2,7 +2,7 @@
 
 Both backends store the same values in the same columns; only the SQL dialect (placeholders,
 column types) and the way a time is put on the wire differ. Keeping the conversion here means a
-new :class:`~bot.domain.flow.FlowState` field is one migration per backend and nothing else, and
+new :class:`~bot.check.state.FlowState` field is one migration per backend and nothing else, and
 the privacy rule (never more than the last four digits of an Aadhaar number) is enforced in one
 place before any backend sees the value.
 """
@@ -14,12 +14,12 @@ import re
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
-from bot.domain.flow import FlowState
+from bot.check.state import FlowState
 from bot.store.base import Agent, CheckRecord, ConsentRecord, Invite, LineEntry, PersonalData
 
 if TYPE_CHECKING:
@@ -98,8 +98,19 @@ R = TypeVar("R", bound="DataclassInstance")
 @dataclass(frozen=True, slots=True)
 class _Column:
     name: str
-    kind: Literal["plain", "time", "json", "enum"]
+    kind: Literal["plain", "time", "json", "enum", "record"]
     enum: type[Enum] | None = None  # set exactly when kind == "enum"
+    record: type[JsonRecord] | None = None  # set exactly when kind == "record"
+    attribute: str = ""  # the dataclass field, when the column is named otherwise
+
+
+class JsonRecord(Protocol):
+    """A typed value stored as one JSON object column (``FlowState.notes``)."""
+
+    def to_json(self) -> dict[str, str]: ...
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> JsonRecord: ...
 
 
 def _column_for(name: str, hint: object) -> _Column:
@@ -115,6 +126,8 @@ def _column_for(name: str, hint: object) -> _Column:
         return _Column(name, "json")
     if isinstance(hint, type) and issubclass(hint, Enum):
         return _Column(name, "enum", hint)
+    if isinstance(hint, type) and hasattr(hint, "from_json"):
+        return _Column(name, "record", record=hint)
     if hint in (int, str):
         return _Column(name, "plain")
     raise TypeError(f"{name}: no column mapping for {hint!r}")
@@ -137,7 +150,11 @@ class RecordCodec(Generic[R]):
     ) -> None:
         hints = typing.get_type_hints(cls)
         self._cls = cls
-        self._columns = tuple(_column_for(f.name, hints[f.name]) for f in fields(cls))
+        renamed: dict[str, str] = getattr(cls, "COLUMNS", {})
+        self._columns = tuple(
+            replace(_column_for(renamed.get(f.name, f.name), hints[f.name]), attribute=f.name)
+            for f in fields(cls)
+        )
         self._encode_time = encode_time
         self._decode_time = decode_time
         self._auto = auto
@@ -150,7 +167,7 @@ class RecordCodec(Generic[R]):
         for column in self._columns:
             if column.name == self._auto:
                 continue
-            value = getattr(record, column.name)
+            value = getattr(record, column.attribute)
             validate = _VALIDATORS.get(column.name)
             if validate is not None:
                 validate(value)
@@ -159,7 +176,7 @@ class RecordCodec(Generic[R]):
 
     def from_row(self, row: RowLike) -> R:
         """Build the record from a row that has every column of :attr:`columns`."""
-        return self._cls(**{c.name: self._decode(c, row[c.name]) for c in self._columns})
+        return self._cls(**{c.attribute: self._decode(c, row[c.name]) for c in self._columns})
 
     def _encode(self, column: _Column, value: Any) -> object:
         if value is None or column.kind == "plain":
@@ -168,6 +185,8 @@ class RecordCodec(Generic[R]):
             return self._encode_time(value)
         if column.enum is not None:
             return str(column.enum(value).value)  # also validates a plain string
+        if column.record is not None:
+            value = value.to_json()
         # Sorted, compact JSON: the same dict always yields the same text.
         return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -181,6 +200,8 @@ class RecordCodec(Generic[R]):
         decoded = json.loads(value)
         if not isinstance(decoded, dict):
             raise ValueError(f"{column.name}: stored JSON is not an object")
+        if column.record is not None:
+            return column.record.from_json(decoded)
         return decoded
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.domain.flow import FlowState
+from bot.check.state import FlowState
 from bot.store.base import (
     Agent,
     CheckRecord,
