@@ -25,7 +25,7 @@ import asyncpg
 from telegram.ext import ExtBot, PicklePersistence
 
 from bench.report import Report
-from bot.domain.flow import FlowState, Notes, Step
+from bot.check.state import FlowState, Notes, Step
 from bot.store.base import Store
 from bot.store.postgres import PostgresStore
 from bot.store.sqlite import SqliteStore

@@ -15,8 +15,8 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.event_loop import event_loop_factory
-from bot.logging_setup import configure_logging
+from bot.observability.logging_setup import configure_logging
+from bot.runtime.event_loop import event_loop_factory
 
 _T = TypeVar("_T")
 
@@ -36,12 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     sandbox.add_argument("--port", type=int, default=8090)
     i18n = commands.add_parser("i18n", help="translator tooling: check | bump-notice LANG")
     i18n.add_argument("words", nargs="*")
-    from bot.operator_cli import add_commands as add_operator_commands
+    from bot.operator.cli import add_commands as add_operator_commands
 
     add_operator_commands(commands)
     args = parser.parse_args(argv)
     if args.command == "i18n":  # needs no settings
-        from bot.i18n_check import main as i18n_main
+        from bot.i18n.check import main as i18n_main
 
         return i18n_main(args.words)
 
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         serve_forever(config, args.host, args.port)
         return 0
     if command in ("report", "purge", "lookup", "erase"):
-        from bot.operator_cli import run as run_operator_command
+        from bot.operator.cli import run as run_operator_command
 
         return asyncio.run(run_operator_command(command, args, settings))
     parser.error(f"unknown command {command}")
@@ -82,14 +82,14 @@ def _run(settings: Settings) -> int:
         )
         return 2
     if settings.bot_workers > 1:
-        from bot.workers import fork_workers
+        from bot.runtime.workers import fork_workers
 
         workers = fork_workers(settings, settings.bot_workers)  # before any event loop
-        from bot.fanout import run_instance  # the parent's side, imported after the fork
+        from bot.runtime.fanout import run_instance  # the parent's side, imported after the fork
 
         return _in_loop(run_instance(settings, workers))
     from bot.app import run_until_signalled, settle_process
-    from bot.startup import Refused
+    from bot.runtime.startup import Refused
 
     settle_process()
     try:

@@ -22,36 +22,38 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes
 
-from bot import digest, metrics, retention, updates
-from bot.capacity import AdmissionWaits
+from bot.capacity.held_numbers import HeldNumbers
+from bot.capacity.usage import AdmissionWaits
+from bot.capacity.waiting_room import CountingRateLimiter, WaitingRoom
 from bot.clock import Clock, SystemClock
-from bot.concurrency import OffSlotVendor, PerChatUpdateProcessor
 from bot.config import Settings
 from bot.domain.policy import Limits
 from bot.domain.roles import EVERYONE_COMMANDS
 from bot.domain.waiting import CALLS_PER_CHECK, CALLS_PER_CHECK_NO_CAPTCHA, Capacity
-from bot.errors import on_error
-from bot.held_numbers import HeldNumbers
-from bot.http_pool import ShardedTransport
-from bot.i18n import shared_translator
-from bot.leader import Leadership, leader_gauge
-from bot.metrics import LiveValues, MeteredVendor, serving_metrics
-from bot.notices import Notices, load_registry
-from bot.recovery import answer_interrupted
+from bot.i18n.notices import Notices, load_registry
+from bot.i18n.translator import shared_translator
+from bot.observability import metrics
+from bot.observability.metrics import LiveValues, MeteredVendor, serving_metrics
+from bot.operator import digest, retention
+from bot.runtime import updates
+from bot.runtime.concurrency import OffSlotVendor, PerChatUpdateProcessor
+from bot.runtime.error_handler import on_error
+from bot.runtime.http_pool import ShardedTransport
+from bot.runtime.leader import Leadership, leader_gauge
+from bot.runtime.recovery import answer_interrupted
+from bot.runtime.services import BotContext, SeedingApplication, Services
+from bot.runtime.startup import with_retries
+from bot.runtime.telegram_http import AiohttpRequest
+from bot.runtime.telegram_request import RetryingRequest
+from bot.runtime.updates import HandledTracker, RawBotApi, parse_update, update_source
+from bot.runtime.webhook import readiness
 from bot.sandbox import Sandbox, SandboxConfig, SandboxTransport, create_sandbox_app, sandbox_of
-from bot.services import BotContext, SeedingApplication, Services
-from bot.startup import with_retries
 from bot.store.base import Store
 from bot.store.factory import open_store
-from bot.telegram_http import AiohttpRequest
-from bot.telegram_request import RetryingRequest
-from bot.updates import HandledTracker, RawBotApi, parse_update, update_source
 from bot.vendor.breaker import BreakerMachine, CircuitBreaker
 from bot.vendor.client import DeepvueClient
 from bot.vendor.config import VendorConfig
 from bot.vendor.pacing import Sleep
-from bot.waiting_room import CountingRateLimiter, WaitingRoom
-from bot.webhook import readiness
 from handlers import access, router, waiting
 
 log = logging.getLogger(__name__)
@@ -127,7 +129,8 @@ def build_waiting_room(
     lane: int = 0,
     lanes: int = 1,
 ) -> WaitingRoom:
-    """The line in front of this process's share of the vendor plan (bot/waiting_room.py)."""
+    """The line in front of this process's share of the vendor plan
+    (bot/capacity/waiting_room.py)."""
     limits = client.rate_limits
     capacity = Capacity(
         per_second=limits.per_second,
@@ -177,7 +180,7 @@ async def build_services(
     return Services(
         settings=settings,
         store=store,
-        # A vendor call gives its running slot back while it waits (bot/concurrency.py).
+        # A vendor call gives its running slot back while it waits (bot/runtime/concurrency.py).
         vendor=OffSlotVendor(MeteredVendor(breaker)),
         translator=translator,
         notices=Notices(translator, load_registry()),
@@ -193,8 +196,8 @@ async def build_services(
 
 def build_application(services: Services, *, runs_jobs: bool = True) -> SeedingApplication:
     """The PTB application. It has no updater of its own: updates come from our one pipeline
-    (bot/updates.py), directly or, in a worker process (bot/workers.py), through the update
-    fan-out; only one process runs the jobs."""
+    (bot/runtime/updates.py), directly or, in a worker process (bot/runtime/workers.py), through the
+    update fan-out; only one process runs the jobs."""
     settings = services.settings
     token = settings.telegram_bot_token
     if token is None:
@@ -214,7 +217,8 @@ def build_application(services: Services, *, runs_jobs: bool = True) -> SeedingA
             PerChatUpdateProcessor(settings.max_concurrent_updates, on_done=metrics.update_handled)
         )
         # One connection per update in flight. Sends that fail in passing are sent again
-        # (bot/telegram_request.py). getUpdates is bot/updates.py's, on a session of its own.
+        # (bot/runtime/telegram_request.py). getUpdates is bot/runtime/updates.py's, on a session of
+        # its own.
         .request(requests[0])
         .get_updates_request(requests[1])
         .updater(None)
@@ -255,7 +259,7 @@ async def set_command_menus(application: SeedingApplication) -> None:
 
 @contextlib.asynccontextmanager
 async def taking_updates(application: SeedingApplication) -> AsyncIterator[Leadership | None]:
-    """This process's update source (bot/updates.py: long polling or the webhook, under the
+    """This process's update source (bot/runtime/updates.py: long polling or the webhook, under the
     leadership rule), feeding ``application.update_queue``; an update is confirmed to Telegram
     once the update processor has handled it."""
     services = application.services
@@ -298,7 +302,7 @@ async def exporting_metrics(
     application: SeedingApplication, *, reports_leader: bool = True
 ) -> AsyncIterator[int | None]:
     """/metrics on METRICS_PORT (off when 0), with the values read at scrape time. A worker
-    process does not report leadership: its instance's fan-out does (bot/workers.py)."""
+    process does not report leadership: its instance's fan-out does (bot/runtime/workers.py)."""
     services = application.services
     settings = services.settings
     breaker = services.breaker
@@ -321,7 +325,7 @@ async def exporting_metrics(
 
 @dataclass(frozen=True)
 class WorkerSlot:
-    """Which of an instance's worker processes this is (bot/workers.py)."""
+    """Which of an instance's worker processes this is (bot/runtime/workers.py)."""
 
     index: int
     count: int
@@ -351,8 +355,8 @@ async def running_bot(
 
     ``sleep`` is how the vendor client waits between retries: tests pass their fake clock's.
     As a ``worker`` process it takes no updates itself: the caller puts the ones its
-    instance's update fan-out hands it on ``update_queue`` (bot/workers.py). The first worker
-    sets the command menus and runs the jobs.
+    instance's update fan-out hands it on ``update_queue`` (bot/runtime/workers.py). The first
+    worker sets the command menus and runs the jobs.
     """
     if worker is not None:
         settings = worker.settings(settings)
@@ -431,7 +435,7 @@ def settle_process(*, all_locales: bool = False) -> None:
 
 async def run_until_signalled(settings: Settings) -> None:
     """The bot until SIGINT or SIGTERM; while Telegram or the database is unreachable at
-    start-up, it tries again (bot/startup.py)."""
+    start-up, it tries again (bot/runtime/startup.py)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

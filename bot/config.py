@@ -100,15 +100,16 @@ class Settings(BaseSettings):
     # High availability (PostgreSQL only): how often a standby tries for leadership and the
     # leader checks it still holds it. A standby takes over within this plus its start-up.
     ha_check_interval_s: Annotated[float, Field(ge=0.05, le=5)] = 2.0
-    # Worker processes per instance (bot/workers.py): one Python process uses one core, so
+    # Worker processes per instance (bot/runtime/workers.py): one Python process uses one core, so
     # a machine with N cores serves about N times the checks with N workers. 1: no workers,
     # everything in this one process.
     bot_workers: Annotated[int, Field(ge=1, le=16)] = 1
-    # The weekly digest to every admin (bot/digest.py): on, from this hour (IST) on Mondays.
+    # The weekly digest to every admin (bot/operator/digest.py): on, from this hour (IST) on
+    # Mondays.
     weekly_digest: bool = True
     weekly_digest_hour: Annotated[int, Field(ge=0, le=23)] = 8
 
-    # The waiting room (bot/waiting_room.py): a citizen called for their turn who sends no
+    # The waiting room (bot/capacity/waiting_room.py): a citizen called for their turn who sends no
     # number within this many seconds loses it; assisted checks go ahead of self-service ones;
     # how often the line is looked at (0: never by itself; for tests that move a fake clock).
     waiting_room_no_show_s: Annotated[int, Field(ge=30, le=3600)] = 180
@@ -199,7 +200,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _workers_share_the_plan(self) -> Settings:
-        """Each worker paces its vendor calls to its share of the plan (bot/workers.py); a
+        """Each worker paces its vendor calls to its share of the plan (bot/runtime/workers.py); a
         limit smaller than the number of workers cannot be shared that way."""
         if self.bot_workers == 1:
             return self
@@ -221,7 +222,8 @@ class Settings(BaseSettings):
 
     @property
     def uses_postgres(self) -> bool:
-        """PostgreSQL store: several instances may share it (leader election, bot/leader.py)."""
+        """PostgreSQL store: several instances may share it (leader election,
+        bot/runtime/leader.py)."""
         return self.database_url.startswith(("postgresql://", "postgres://"))
 
     @property

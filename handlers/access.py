@@ -18,8 +18,8 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
 from bot.domain.roles import Role, commands_for, required_role, role_for
-from bot.i18n import DEFAULT_LANGUAGE
-from bot.services import SeedingApplication, Services
+from bot.i18n.translator import DEFAULT_LANGUAGE
+from bot.runtime.services import SeedingApplication, Services
 from handlers.turn import Turn
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 ``/invite [name]`` makes a link ``https://t.me/<bot>?start=<token>`` that works once, until
 ``INVITE_VALID_HOURS`` have passed; the store keeps only the token's hash. Whoever opens it
-first becomes an agent (``/start <token>`` arrives here through handlers/assisted.py). ``/agents``
+first becomes an agent (``/start <token>`` arrives here through handlers/start.py). ``/agents``
 lists the active agents; ``/revoke AGENT_ID`` ends an agent's access, and any customer check
 they have open. Enrolment and revocation update that chat's command menu at once.
 """
@@ -21,7 +21,7 @@ from bot.check.state import Mode
 from bot.domain.invites import invite_link, looks_like_token, new_token, token_hash
 from bot.domain.policy import INDIA, india_day_start
 from bot.domain.roles import Role
-from bot.i18n import DEFAULT_LANGUAGE
+from bot.i18n.translator import DEFAULT_LANGUAGE
 from bot.store.base import Agent, Invite
 from handlers import access
 from handlers.number_guard import holds_twelve_digits, refuse_number, shown_id

@@ -1,12 +1,12 @@
 """Assisted checks: a field agent checks a customer's number, in person, on the agent's phone.
 
-An agent's (or admin's) ``/start`` offers "Check for a customer" or "Check my own number". For a
-customer: the agent picks the customer's language, the consent notice is shown in it for the
-agent to read out or hand over, and the agent attests the customer's answer with a button
-(handlers/consent.py records the agent's id and the attestation). Then the usual steps run
-(``FlowState.mode`` ASSISTED, ``agent_id`` set) and the result card is the customer's. "Next
-customer" starts a clean check at once: the flow row is new, nothing of the previous customer
-is in it, and the agent's own language preference was never touched.
+An agent's (or admin's) ``/start`` (handlers/start.py) offers "Check for a customer" or "Check
+my own number". For a customer: the agent picks the customer's language, the consent notice is
+shown in it for the agent to read out or hand over, and the agent attests the customer's answer
+with a button (handlers/consent.py records the agent's id and the attestation). Then the usual
+steps run (``FlowState.mode`` ASSISTED, ``agent_id`` set) and the result card is the customer's.
+"Next customer" starts a clean check at once: the flow row is new, nothing of the previous
+customer is in it, and the agent's own language preference was never touched.
 
 Each agent may run ``AGENT_DAILY_CHECKS`` checks for customers per day (IST); the per-user OTP
 cap, made for one citizen's own number, does not apply to them (handlers/otp.py).
@@ -20,24 +20,15 @@ from bot.check.machine import Event
 from bot.check.state import Mode, Notes
 from bot.domain.policy import agent_daily_cap_reached, india_day_start, next_india_midnight
 from bot.domain.roles import Role
-from handlers import access, agents, commands, language, waiting
+from handlers import access, commands, language, waiting
 from handlers.callbacks import Action
 from handlers.turn import Turn
 
 log = logging.getLogger(__name__)
 
 
-async def start(turn: Turn) -> None:
-    """/start. With a payload (an invite link was opened): enrolment. For staff: the choice of
-    whose number to check. For anyone else: the citizen's own check, at once."""
-    payload = turn.context.args or []
-    if payload:
-        await agents.redeem(turn, payload[0])
-        return
-    role = await access.role_of(turn.services, turn.user_id)
-    if role is Role.CITIZEN:
-        await commands.start(turn)
-        return
+async def offer_choice(turn: Turn, role: Role) -> None:
+    """An agent's or admin's /start (handlers/start.py): whose number to check."""
     # Their menu again: start-up could not set it if they had never opened this chat before.
     await access.set_menu(turn.context.bot, turn.services, turn.user_id, role)
     await commands.end_open_check(turn)

@@ -1,7 +1,7 @@
 """/start, /cancel, /help, /language — each works at every step.
 
-(/privacy and /forget, the citizen's rights: handlers/rights.py; an agent's /start and invite
-links: handlers/assisted.py.)
+(Which /start runs: handlers/start.py. /privacy and /forget, the citizen's rights:
+handlers/rights.py.)
 """
 
 from __future__ import annotations

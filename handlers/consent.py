@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 from bot.check.machine import Event
 from bot.check.outcomes import Outcome
 from bot.check.state import Step
-from bot.notices import PURPOSE, RenderedNotice
+from bot.i18n.notices import PURPOSE, RenderedNotice
 from bot.store.base import ConsentRecord
 from handlers import agent_view, identity, outcomes, waiting
 from handlers.callbacks import Action

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.domain.aadhaar import mask_last4
 from bot.domain.roles import Role
-from bot.reports import outcome_label
+from bot.operator.reports import outcome_label
 from bot.store.base import CheckRecord
 from handlers import access, agents
 from handlers.number_guard import shown_id

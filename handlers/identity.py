@@ -7,7 +7,7 @@ placeholder inside a Hindi sentence.
 
 from __future__ import annotations
 
-from bot.services import Services
+from bot.runtime.services import Services
 from handlers.turn import escape
 
 

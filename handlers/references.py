@@ -13,9 +13,9 @@ from __future__ import annotations
 import base64
 import binascii
 
-from bot import reference_report
 from bot.domain.references import canonical, reference_hash
 from bot.domain.roles import Role
+from bot.operator import reference_report
 from bot.store.base import ReferenceRecords
 from handlers import access
 from handlers.callbacks import NO_CHECK, Action, encode

@@ -33,12 +33,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot.capacity.waiting_room import RoomCall
 from bot.check.machine import DELETE_EDITS, HINTS, Event, Input, Reaction, on_input
 from bot.check.outcomes import Outcome
 from bot.check.state import Step
 from bot.domain.aadhaar import looks_like_aadhaar
-from bot.services import BotContext
-from bot.waiting_room import RoomCall
+from bot.runtime.services import BotContext
 from handlers import (
     aadhaar,
     access,
@@ -54,8 +54,9 @@ from handlers import (
     outcomes,
     prompts,
     references,
-    reports,
     rights,
+    start,
+    stats,
     waiting,
 )
 from handlers.callbacks import (
@@ -77,7 +78,7 @@ PRIVATE = filters.ChatType.PRIVATE
 
 # Who may use which command: bot/domain/roles.py (checked in _command, for every command).
 COMMANDS: dict[str, TurnHandler] = {
-    "start": assisted.start,  # staff choose whose check; invite links enrol
+    "start": start.start,  # citizens check, staff choose whose check, invite links enrol
     "cancel": commands.cancel,
     "help": commands.help_,
     "privacy": rights.privacy,
@@ -87,8 +88,8 @@ COMMANDS: dict[str, TurnHandler] = {
     "invite": agents.invite,
     "agents": agents.list_agents,
     "revoke": agents.revoke,
-    "stats": reports.stats,
-    "export": reports.export,
+    "stats": stats.stats,
+    "export": stats.export,
     "lookup": references.lookup,
     "erase": references.erase,
 }
@@ -96,7 +97,7 @@ COMMANDS: dict[str, TurnHandler] = {
 
 async def _load(update: Update, context: BotContext) -> Turn:
     """The update's turn; one applied to the check already (Telegram delivers it again when the
-    process that handled it died before confirming it, bot/updates.py) stops here: the user
+    process that handled it died before confirming it, bot/runtime/updates.py) stops here: the user
     may not have seen the answer, so the current step's question is asked again, nothing else."""
     turn = await Turn.load(update, context)
     if turn.replayed:

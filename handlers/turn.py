@@ -21,13 +21,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from bot import metrics
 from bot.check.machine import Event, first_step, may_end, next_step
 from bot.check.outcomes import Outcome
 from bot.check.state import FlowState, Mode, Step
-from bot.concurrency import confirm_early
 from bot.domain.references import reference_hash
-from bot.services import BotContext, Services
+from bot.observability import metrics
+from bot.runtime.concurrency import confirm_early
+from bot.runtime.services import BotContext, Services
 from bot.store.base import CheckRecord
 from handlers.callbacks import Action, encode
 
@@ -75,7 +75,7 @@ class Turn:
     @property
     def replayed(self) -> bool:
         """This update was applied to the check already: Telegram delivers it again because
-        the process that handled it died before confirming it (bot/updates.py)."""
+        the process that handled it died before confirming it (bot/runtime/updates.py)."""
         applied = self.state.last_update_id if self.state is not None else None
         update_id = self.telegram_update_id
         return applied is not None and update_id is not None and update_id <= applied
@@ -83,7 +83,7 @@ class Turn:
     @property
     def telegram_update_id(self) -> int | None:
         """The id Telegram gave this update; None for the bot's own word to a chat (the waiting
-        room's call, bot/waiting_room.py: id 0), which Telegram never delivers again."""
+        room's call, bot/capacity/waiting_room.py: id 0), which Telegram never delivers again."""
         update_id = self.update.update_id
         return update_id if update_id > 0 else None
 
@@ -184,10 +184,10 @@ class Turn:
     @contextlib.asynccontextmanager
     async def vendor_call(self, call: str) -> AsyncIterator[None]:
         """Wrap a vendor call: first the check saves that it waits for ``call``, and the update
-        may be confirmed to Telegram (bot/concurrency.py: confirm_early); if the process dies
-        before the answer, the next start tells the user (bot/recovery.py) rather than Telegram
-        delivering the update again and the call being made twice blindly. The typing indicator
-        shows meanwhile. The mark goes with the step's next save."""
+        may be confirmed to Telegram (bot/runtime/concurrency.py: confirm_early); if the process
+        dies before the answer, the next start tells the user (bot/runtime/recovery.py) rather than
+        Telegram delivering the update again and the call being made twice blindly. The typing
+        indicator shows meanwhile. The mark goes with the step's next save."""
         if self.state is not None:
             await self.save(self.state.evolve(awaiting_vendor=call))
             confirm_early()

@@ -1,4 +1,4 @@
-"""The waiting room as the citizen sees it (bot/waiting_room.py decides who goes when).
+"""The waiting room as the citizen sees it (bot/capacity/waiting_room.py decides who goes when).
 
 After "I agree", a citizen who cannot start at once is told their place in line and an honest
 estimate, before being asked for their number; that message is edited (not repeated) as the line
@@ -23,15 +23,15 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 
+from bot.capacity.waiting_room import NO_SHOW, TURN, RoomCall, WaitingRoom, worker_activity
 from bot.check.machine import Event
 from bot.check.outcomes import Outcome
 from bot.check.state import FlowState, Mode, Step
 from bot.domain.aadhaar import check_aadhaar, looks_like_aadhaar
 from bot.domain.waiting import Standing
-from bot.leader import Leadership
-from bot.services import BotContext, SeedingApplication
+from bot.runtime.leader import Leadership
+from bot.runtime.services import BotContext, SeedingApplication
 from bot.store.base import LineEntry
-from bot.waiting_room import NO_SHOW, TURN, RoomCall, WaitingRoom, worker_activity
 from handlers import aadhaar, outcomes
 from handlers.callbacks import Action, encode
 from handlers.turn import Turn
@@ -185,7 +185,7 @@ async def _say_missed(turn: Turn) -> None:
 
 # ---------------------------------------------------------------- the room's calls
 async def on_room_call(update: RoomCall, context: BotContext) -> None:
-    """A turn, or a missed one, in the chat's order (bot/waiting_room.py)."""
+    """A turn, or a missed one, in the chat's order (bot/capacity/waiting_room.py)."""
     turn = await Turn.load(update, context)
     state = turn.state
     store = turn.services.store

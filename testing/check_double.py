@@ -17,13 +17,13 @@ from typing import Any, cast
 
 from telegram import Chat, Message, Update, User
 
+from bot.capacity.held_numbers import HeldNumbers
 from bot.check.state import FlowState
 from bot.config import Settings
 from bot.domain.policy import Limits
-from bot.held_numbers import HeldNumbers
-from bot.i18n import Translator
-from bot.notices import Notices
-from bot.services import Services
+from bot.i18n.notices import Notices
+from bot.i18n.translator import Translator
+from bot.runtime.services import Services
 from bot.store.base import CheckRecord, Store
 from bot.vendor.types import Captcha, OtpSent, SeedingResult, VendorError
 from handlers.turn import Turn

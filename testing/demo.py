@@ -23,10 +23,10 @@ from typing import TextIO
 from pydantic import SecretStr
 
 from bot.app import running_bot
-from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings, SettingsError, load_settings
-from bot.logging_setup import configure_logging
-from bot.services import SeedingApplication
+from bot.observability.logging_setup import configure_logging
+from bot.runtime.concurrency import PerChatUpdateProcessor
+from bot.runtime.services import SeedingApplication
 from testing.fake_telegram import BotMessage, Button, FakeTelegram
 
 DEMO_TOKEN = "4000000001:offline-demo-token"

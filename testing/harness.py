@@ -25,9 +25,9 @@ from stdnum import verhoeff
 from bot.app import running_bot
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.i18n import Translator
+from bot.i18n.translator import Translator
+from bot.runtime.services import SeedingApplication
 from bot.sandbox import Sandbox, SandboxConfig, running_sandbox
-from bot.services import SeedingApplication
 from testing.clock import FakeClock
 from testing.demo import wait_until_idle
 from testing.fake_telegram import BotMessage, FakeTelegram, FeedEvent
@@ -51,7 +51,7 @@ ALL_TEST_NUMBERS = (
     UNKNOWN_TO_UIDAI, BAD_CHECKSUM,
 )  # fmt: skip
 
-# Verhoeff-valid numbers the property tests (tests/test_numbers_fuzz.py) write in every form;
+# Verhoeff-valid numbers the property tests (tests/e2e/test_numbers_fuzz.py) write in every form;
 # the sandbox treats them as unknown, and they never get past the captcha there.
 NUMBER_POOL = tuple(
     prefix + verhoeff.calc_check_digit(prefix)
@@ -66,7 +66,7 @@ HARNESS_TOKEN = "7000000001:harness-token-for-the-fake-server-only"
 WEBHOOK_SECRET = "webhook-secret-for-tests_0123456789"  # valid only in tests
 # Secrets the leak guard (tests/conftest.py) looks for in every log record: the harness's bot
 # token (its secret part), the webhook secret, and the vendor client secret of
-# tests/test_vendor_client.py.
+# tests/bot/vendor/test_vendor_client.py.
 SECRET_STRINGS = (HARNESS_TOKEN.split(":", 1)[1], WEBHOOK_SECRET, "s3cret-key")
 
 
@@ -88,7 +88,7 @@ def harness_settings(db_path: Path, tg: FakeTelegram, **overrides: Any) -> Setti
         "sandbox_captcha_text": CAPTCHA,
         "telegram_sends_per_second": 0,
         "log_level": "DEBUG",
-        # Tests that want the weekly digest turn it on and call bot.digest.send_digests.
+        # Tests that want the weekly digest turn it on and call bot.operator.digest.send_digests.
         "weekly_digest": False,
     }
     values.update(overrides)

@@ -15,7 +15,7 @@ import re
 import sys
 import unicodedata
 
-from bot.logging_setup import JsonFormatter
+from bot.observability.logging_setup import JsonFormatter
 from testing.harness import ALL_TEST_NUMBERS, SECRET_STRINGS, TYPED_NUMBERS, TYPED_OTPS
 
 

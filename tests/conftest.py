@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.logging_setup import quiet_noisy_loggers
+from bot.observability.logging_setup import quiet_noisy_loggers
 from testing.harness import Harness, running_harness
 from testing.leaks import LogRecorder, find_secrets
 from testing.staff import staffed_fixture  # noqa: F401 - the ``staffed`` fixture: an admin's harness

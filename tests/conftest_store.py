@@ -1,4 +1,4 @@
-"""Fixtures for the store contract suite (imported by tests/test_store_contract.py).
+"""Fixtures for the store contract suite (imported by tests/bot/store/test_store_contract.py).
 
 Import ``backend_fixture`` and ``store_fixture`` (they register as ``backend`` and ``store``;
 the distinct names keep linters from reading test arguments as redefinitions).

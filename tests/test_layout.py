@@ -158,7 +158,7 @@ def test_the_import_graph_sees_the_product() -> None:
     graph = import_graph()
     assert graph.get("bot.app"), "bot.app imports product modules"
     assert "handlers.aadhaar" in graph["handlers.router"]  # from handlers import aadhaar
-    assert "bot.fanout" in import_graph(deferred=True)["bot.__main__"]  # in a function
+    assert "bot.runtime.fanout" in import_graph(deferred=True)["bot.__main__"]  # in a function
 
 
 @pytest.mark.parametrize("deferred", [False, True], ids=["module-level", "deferred-too"])

@@ -11,7 +11,8 @@ from typing import ClassVar
 class Step(StrEnum):
     LANGUAGE = "language"  # waiting for a language pick
     CONSENT = "consent"  # consent notice shown, waiting for "I agree" / "No"
-    WAITING = "waiting"  # consent given, in line for the vendor's capacity (bot/waiting_room.py)
+    # consent given, in line for the vendor's capacity (bot/capacity/waiting_room.py)
+    WAITING = "waiting"
     AADHAAR = "aadhaar"  # consent given, waiting for the Aadhaar number
     CAPTCHA = "captcha"  # captcha shown, waiting for its text
     OTP = "otp"  # OTP sent, waiting for the six digits
@@ -110,7 +111,7 @@ class FlowState:
     # The vendor call this check is waiting for (``initiate-session``, ``reload-captcha``,
     # ``generate-otp``, ``verify-otp``), saved before the call is made: the update that asked
     # for it is confirmed to Telegram then, and if the process dies before the answer, the
-    # next start finds the mark and tells the user what happened (bot/recovery.py).
+    # next start finds the mark and tells the user what happened (bot/runtime/recovery.py).
     awaiting_vendor: str | None = None
     notes: Notes = field(default_factory=lambda: Notes())
 

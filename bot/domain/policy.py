@@ -27,8 +27,8 @@ class Limits:
     agent_daily_checks: int = 200
     # A check that nobody touches for this long is over (and swept).
     idle_expiry: timedelta = timedelta(minutes=30)
-    # ... except one waiting in line for the vendor's capacity (bot/waiting_room.py): the line
-    # may take longer than that, up to the next day when the daily budget is spent.
+    # ... except one waiting in line for the vendor's capacity (bot/capacity/waiting_room.py): the
+    # line may take longer than that, up to the next day when the daily budget is spent.
     waiting_expiry: timedelta = timedelta(hours=24)
 
 

@@ -1,5 +1,6 @@
 """The waiting room's rules: how many checks the vendor plan carries, when the next may start,
-and what a citizen in line is told. Pure: times in, times out (bot/waiting_room.py does the I/O).
+and what a citizen in line is told. Pure: times in, times out (bot/capacity/waiting_room.py does the
+I/O).
 
 A check costs the vendor a fixed number of paced calls (initiate-session for the captcha,
 generate-otp, verify-otp; authorize is once a day and not paced). The plan caps calls per second,

@@ -1,1 +1,1 @@
-"""Fonts for the charts (bot/report_chart.py): one Noto Sans per Indian script; see OFL.txt."""
+"""Fonts for the charts (bot/operator/chart.py): one Noto Sans per Indian script; see OFL.txt."""

@@ -1,7 +1,7 @@
 """Serving an ASGI app with uvicorn inside our own event loop, and decoding request bodies.
 
-Shared by the webhook server (bot/webhook.py), the vendor sandbox (bot/sandbox/) and the fake
-Telegram server of the tests (testing/fake_telegram/), so that all three start, stop and read
+Shared by the webhook server (bot/runtime/webhook.py), the vendor sandbox (bot/sandbox/) and the
+fake Telegram server of the tests (testing/fake_telegram/), so that all three start, stop and read
 requests the same way.
 
 Serving (``start_serving``, ``serving``, ``serve_forever``):
@@ -38,7 +38,7 @@ from urllib.parse import parse_qsl
 import uvicorn
 from starlette.types import ASGIApp
 
-from bot.event_loop import event_loop_factory
+from bot.runtime.event_loop import event_loop_factory
 
 LISTEN_BACKLOG = 2048
 """Room for a benchmark's burst of connections before the kernel refuses any."""

@@ -39,7 +39,7 @@ from bot.clock import Clock
 from bot.runtime.asgi import decode_form
 from bot.sandbox.captcha import random_captcha_text, render_captcha
 from bot.sandbox.config import SandboxConfig
-from bot.sandbox.fixtures import INVALID_AADHAAR, Fixture, Seeding, VendorError, outcome_for
+from bot.sandbox.fixtures import INVALID_AADHAAR, Fixture, ScriptedFailure, Seeding, outcome_for
 from bot.sandbox.transport import ConnectFaults
 
 EndpointName = Literal[
@@ -63,15 +63,15 @@ MAX_BODY_BYTES: Final = 64 * 1024
 # Errors the contract infers for the captcha step and verify-otp (the vendor's pages for this
 # product do not show them; the client must handle unknown sub_codes anyway).
 INVALID_REQUEST_CODE: Final = "INVALID_REQUEST"
-SESSION_EXPIRED: Final = VendorError(
+SESSION_EXPIRED: Final = ScriptedFailure(
     422, "SESSION_EXPIRED", "Session expired or not found. Please initiate a new session."
 )
-INVALID_CAPTCHA: Final = VendorError(422, "INVALID_CAPTCHA", "Invalid captcha")
-INVALID_REFERENCE_ID: Final = VendorError(
+INVALID_CAPTCHA: Final = ScriptedFailure(422, "INVALID_CAPTCHA", "Invalid captcha")
+INVALID_REFERENCE_ID: Final = ScriptedFailure(
     422, "INVALID_REFERENCE_ID", "Invalid or already used reference_id."
 )
-OTP_EXPIRED: Final = VendorError(422, "OTP_EXPIRED", "OTP expired. Please generate a new OTP.")
-INVALID_OTP: Final = VendorError(422, "INVALID_OTP", "Invalid OTP")
+OTP_EXPIRED: Final = ScriptedFailure(422, "OTP_EXPIRED", "OTP expired. Please generate a new OTP.")
+INVALID_OTP: Final = ScriptedFailure(422, "INVALID_OTP", "Invalid OTP")
 
 # Bare {"detail": ...} answers, worded as the vendor words them.
 NOT_AUTHENTICATED: Final = "Not authenticated"
@@ -437,7 +437,7 @@ class Sandbox:
             return self._error(INVALID_CAPTCHA)
         return None
 
-    def _fixture_failure(self, fixture: Fixture) -> VendorError | None:
+    def _fixture_failure(self, fixture: Fixture) -> ScriptedFailure | None:
         """The fixture's generate-otp error, if this attempt is one that fails."""
         if fixture.generate_error is None:
             return None
@@ -493,7 +493,9 @@ class Sandbox:
         return None
 
     def _invalid_request(self, message: str) -> Response:
-        return self._error(VendorError(422, INVALID_REQUEST_CODE, f"Invalid request: {message}"))
+        return self._error(
+            ScriptedFailure(422, INVALID_REQUEST_CODE, f"Invalid request: {message}")
+        )
 
     def _hex_id(self) -> str:
         return f"{self._ids.getrandbits(128):032x}"
@@ -508,7 +510,7 @@ class Sandbox:
             {**self._stamp(200), "sub_code": "SUCCESS", "message": message, "data": data}
         )
 
-    def _error(self, error: VendorError) -> Response:
+    def _error(self, error: ScriptedFailure) -> Response:
         body = {**self._stamp(error.status), "sub_code": error.sub_code, "message": error.message}
         return JSONResponse(body, error.status)
 

@@ -19,7 +19,7 @@ MOBILE_NOT_LINKED_MESSAGE: Final = (
 
 
 @dataclass(frozen=True, slots=True)
-class VendorError:
+class ScriptedFailure:
     """An error envelope: HTTP status, ``sub_code`` and ``message``."""
 
     status: int
@@ -46,13 +46,13 @@ class Fixture:
 
     name: str
     seeding: Seeding
-    generate_error: VendorError | None = None
+    generate_error: ScriptedFailure | None = None
     failing_attempts: int | None = None
 
 
-INVALID_AADHAAR: Final = VendorError(422, "INVALID_AADHAAR_NUMBER", INVALID_AADHAAR_MESSAGE)
-SOURCE_FAILURE: Final = VendorError(500, "SOURCE_FAILURE", SOURCE_FAILURE_MESSAGE)
-MOBILE_NOT_LINKED: Final = VendorError(
+INVALID_AADHAAR: Final = ScriptedFailure(422, "INVALID_AADHAAR_NUMBER", INVALID_AADHAAR_MESSAGE)
+SOURCE_FAILURE: Final = ScriptedFailure(500, "SOURCE_FAILURE", SOURCE_FAILURE_MESSAGE)
+MOBILE_NOT_LINKED: Final = ScriptedFailure(
     500, "MOBILE_NOT_LINKED_OR_UNABLE_TO_VALIDATE", MOBILE_NOT_LINKED_MESSAGE
 )
 

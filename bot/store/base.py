@@ -1,4 +1,5 @@
-"""The store interface. Every backend passes one contract suite (tests/test_store_contract.py).
+"""The store interface. Every backend passes one contract suite
+(tests/bot/store/test_store_contract.py).
 
 Nothing here ever holds an Aadhaar number or an OTP: only the last four digits (backends refuse
 a ``last4`` that is not exactly four digits). Datetimes must be timezone-aware (naive ones are
@@ -97,9 +98,9 @@ class Invite:
 
 @dataclass(frozen=True, slots=True)
 class LineEntry:
-    """A place in the waiting room's line (bot/waiting_room.py): who, in which lane (the worker
-    that handles the chat), in what order, and the message that shows the place. Never an
-    Aadhaar number: one typed while waiting stays in memory (bot/held_numbers.py).
+    """A place in the waiting room's line (bot/capacity/waiting_room.py): who, in which lane (the
+    worker that handles the chat), in what order, and the message that shows the place. Never an
+    Aadhaar number: one typed while waiting stays in memory (bot/capacity/held_numbers.py).
 
     ``priority`` orders before arrival (0: an assisted check, 1: self-service); ``called_at``
     is set when the turn is given, and the row goes once the check moves on."""
@@ -199,7 +200,7 @@ class Store(Protocol):
     async def revoke_agent(self, user_id: int, by: int, at: datetime) -> bool:
         """Revoke an active agent; False if ``user_id`` is not one (nothing changes)."""
 
-    # --- the waiting room's line and its admissions (bot/waiting_room.py) ---
+    # --- the waiting room's line and its admissions (bot/capacity/waiting_room.py) ---
     async def join_line(self, entry: LineEntry) -> LineEntry:
         """Put the chat at the back of the line (leaving any place it had); return the entry
         with its id, which orders arrivals."""
@@ -263,7 +264,7 @@ class Store(Protocol):
         ``checks_before`` and consents before ``consents_before``; return the number of rows
         deleted."""
 
-    # --- the weekly digest (bot/digest.py) ---
+    # --- the weekly digest (bot/operator/digest.py) ---
     async def claim_digest(self, week_start: date, admin_id: int, at: datetime) -> bool:
         """Record that the digest of the week starting ``week_start`` goes to ``admin_id``;
         True for the one caller that recorded it, False if it was already recorded (by this

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 #: OTP request rows only serve the per-day cap; the sweep drops them after this long.
 OTP_REQUEST_RETENTION = timedelta(days=2)
 #: Admissions pace the waiting room (the last minute's, today's) and tell how long people
-#: waited (bot/capacity.py): /stats and the Monday digest look back 7 IST days, so 8 days.
+#: waited (bot/capacity/usage.py): /stats and the Monday digest look back 7 IST days, so 8 days.
 ADMISSION_RETENTION = timedelta(days=8)
 
 _LAST4 = re.compile(r"[0-9]{4}")

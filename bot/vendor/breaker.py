@@ -26,8 +26,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
+from bot.check.outcomes import Outcome
 from bot.clock import Clock
-from bot.domain.outcomes import Outcome
 from bot.vendor.types import Captcha, OtpSent, SeedingResult, SeedingVendor, VendorError
 
 log = logging.getLogger(__name__)

@@ -27,8 +27,8 @@ from typing import TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from bot.check.outcomes import Outcome
 from bot.clock import Clock
-from bot.domain.outcomes import Outcome
 from bot.vendor.config import RateLimits, VendorConfig
 from bot.vendor.errors import Endpoint, Verdict, judge, judge_transport_error, parse_retry_after
 from bot.vendor.models import CaptchaData, OtpData, SeedingData, SessionData, TokenGrant

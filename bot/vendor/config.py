@@ -102,7 +102,7 @@ class VendorConfig:
 
     def shared_by(self, processes: int) -> VendorConfig:
         """This config's share of the rate limits when ``processes`` pace separately (worker
-        processes, bot/workers.py): together they stay within the plan, rounding down. A
+        processes, bot/runtime/workers.py): together they stay within the plan, rounding down. A
         limit smaller than ``processes`` cannot be shared so (ValueError; Settings refuses
         such a BOT_WORKERS first)."""
         if processes <= 1:

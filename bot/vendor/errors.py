@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 import httpx
 
-from bot.domain.outcomes import Outcome
+from bot.check.outcomes import Outcome
 
 
 class Endpoint(StrEnum):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from bot.domain.outcomes import Outcome
+from bot.check.outcomes import Outcome
 
 
 @dataclass(frozen=True, slots=True)

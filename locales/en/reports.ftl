@@ -1,5 +1,5 @@
-## Charts, the per-agent view, the weekly digest and capacity (bot/report_chart.py,
-## bot/report_agents.py, bot/digest.py, bot/capacity.py).
+## Charts, the per-agent view, the weekly digest and capacity (bot/operator/chart.py,
+## bot/operator/agents_report.py, bot/operator/digest.py, bot/capacity/usage.py).
 
 chart-title = Checks per day, { $first } to { $last } (India time)
 chart-group =

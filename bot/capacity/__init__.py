@@ -1,0 +1,1 @@
+"""Capacity: the waiting room before the vendor plan, capacity figures, held numbers."""

@@ -1,0 +1,1 @@
+"""Internationalisation: the translator, the translators' check, consent notices."""

@@ -1,0 +1,1 @@
+"""Observability: Prometheus metrics, logging set-up and redaction."""

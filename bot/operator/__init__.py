@@ -1,0 +1,1 @@
+"""Operator tools: the command line, reports and charts, digest, retention."""

@@ -1,0 +1,1 @@
+"""End-to-end suites: the whole Application over HTTP, or whole bot processes."""

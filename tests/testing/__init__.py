@@ -1,0 +1,1 @@
+"""Tests of the testing package: the fakes the other tests rely on."""
