@@ -18,7 +18,7 @@ from bench.surge import capacity_bound_s
 from bot.domain.waiting import CALLS_PER_CHECK
 from bot.vendor.config import plan_limits
 from testing.procs import Rig, running_rig
-from testing.users import Crowd, CrowdResult, Step
+from testing.users import Crowd, CrowdResult, Stage
 
 IDLE_SETTLE_S = 1.0
 RSS_SAMPLE_S = 0.05
@@ -180,7 +180,7 @@ class Scenarios:
     async def _waiting(self, rig: Rig, users: int) -> None:
         """``users`` new users, each stopped at the captcha; returns once the bot is settled."""
         first = self._chats(users)
-        crowd = Crowd(rig.telegram, first_chat=first, total=users, stop_at=Step.CAPTCHA)
+        crowd = Crowd(rig.telegram, first_chat=first, total=users, stop_at=Stage.CAPTCHA)
         await crowd.run(self.plan.within_s)
         await asyncio.sleep(self.plan.settle_s)
 

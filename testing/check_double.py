@@ -178,7 +178,7 @@ class ScriptedVendor:
 
 
 @dataclass
-class World:
+class CheckWorld:
     bot: RecordingBot
     store: MemoryStore
     vendor: ScriptedVendor
@@ -204,7 +204,7 @@ class World:
         return Turn(self.update(text), self.context, self.services, CHAT, CHAT, "en", state)
 
 
-def make_world() -> World:
+def make_world() -> CheckWorld:
     """A chat's world: the double, an empty store, a vendor with nothing scripted yet."""
     clock = FakeClock(T0)
     bot = RecordingBot()
@@ -224,4 +224,4 @@ def make_world() -> World:
         held=HeldNumbers(clock),
         sandbox=False,
     )
-    return World(bot, store, vendor, services, clock)
+    return CheckWorld(bot, store, vendor, services, clock)

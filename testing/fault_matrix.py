@@ -103,79 +103,81 @@ async def _missing_field(h: Harness, endpoint: EndpointName) -> None:
 
 
 @dataclass(frozen=True)
-class Fault:
+class VendorFault:
     name: str
     how: str  # how the test produces it (for the document)
     inject: Inject
 
 
-CONNECT_TIMEOUT = Fault(
+CONNECT_TIMEOUT = VendorFault(
     "connect timeout", "transport raises httpx.ConnectTimeout", _connect(ConnectFault.TIMEOUT)
 )
-READ_TIMEOUT = Fault(
+READ_TIMEOUT = VendorFault(
     "read timeout", f"answer delayed past the {READ_TIMEOUT_S} s read timeout", _slow
 )
-REFUSED = Fault(
+REFUSED = VendorFault(
     "connection refused", "transport raises httpx.ConnectError", _connect(ConnectFault.REFUSED)
 )
-SOURCE_FAILURE = Fault(
+SOURCE_FAILURE = VendorFault(
     "500 SOURCE_FAILURE",
     "500, envelope with sub_code SOURCE_FAILURE",
     _answer(500, _envelope(500, "SOURCE_FAILURE", "Source failure")),
 )
-SERVER_ERROR = Fault(
+SERVER_ERROR = VendorFault(
     '500 {"detail": "Internal Server Error"}',
     "500, bare detail",
     _answer(500, {"detail": "Internal Server Error"}),
 )
-UNAVAILABLE = Fault(
+UNAVAILABLE = VendorFault(
     "503", '503 {"detail": "Source Unavailable"}', _answer(503, {"detail": "Source Unavailable"})
 )
 _RATE_LIMITED = {"detail": "Rate limit exceeded. Please retry after some time."}
-RATE_LIMITED_WAIT = Fault(
+RATE_LIMITED_WAIT = VendorFault(
     "429 with Retry-After: 2",
     "429, Retry-After: 2",
     _answer(429, _RATE_LIMITED, headers={"Retry-After": "2"}),
 )
-RATE_LIMITED = Fault("429 without Retry-After", "429, no Retry-After", _answer(429, _RATE_LIMITED))
-RATE_LIMITED_LONG = Fault(
+RATE_LIMITED = VendorFault(
+    "429 without Retry-After", "429, no Retry-After", _answer(429, _RATE_LIMITED)
+)
+RATE_LIMITED_LONG = VendorFault(
     "429 with Retry-After: 120",
     "429, Retry-After longer than the client waits (10 s)",
     _answer(429, _RATE_LIMITED, headers={"Retry-After": "120"}),
 )
-TOKEN_REFUSED = Fault(
+TOKEN_REFUSED = VendorFault(
     "401 mid-flow (token refused once)",
     '401 {"detail": "Could not validate credentials"}, once',
     _answer(401, {"detail": "Could not validate credentials"}, times=1),
 )
-TOKEN_REVOKED = Fault(
+TOKEN_REVOKED = VendorFault(
     "403 mid-flow (token revoked early)",
     "the sandbox revokes every token it issued",
     _revoke,
 )
-CREDENTIALS_REFUSED = Fault(
+CREDENTIALS_REFUSED = VendorFault(
     "401 credentials refused",
     '401 {"detail": "Incorrect client_id or client_secret"}, every call',
     _answer(401, {"detail": "Incorrect client_id or client_secret"}),
 )
-MALFORMED = Fault(
+MALFORMED = VendorFault(
     "malformed JSON",
     "200, application/json that does not parse",
     _answer(200, text='{"code": 200, "data": {"session', content_type="application/json"),
 )
-HTML_PAGE = Fault(
+HTML_PAGE = VendorFault(
     "HTML error page",
     "502, text/html (a proxy's page)",
     _answer(
         502, text="<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"
     ),
 )
-UNKNOWN_SUB_CODE = Fault(
+UNKNOWN_SUB_CODE = VendorFault(
     "unknown sub_code",
     "422, envelope with an undocumented sub_code",
     _answer(422, _envelope(422, "NEW_UNDOCUMENTED_CODE", "Something new")),
 )
-MISSING_FIELD = Fault(
+MISSING_FIELD = VendorFault(
     "success missing a field",
     "200 SUCCESS without a required field (verify-otp: without data)",
     _missing_field,
@@ -216,7 +218,7 @@ OTP_SENT = "otp-sent"
 RESULT = "result-title"
 
 # Per fault: the cells of (authorize, initiate-session, reload-captcha, generate-otp, verify-otp).
-MATRIX: dict[Fault, tuple[Expect, Expect, Expect, Expect, Expect]] = {
+MATRIX: dict[VendorFault, tuple[Expect, Expect, Expect, Expect, Expect]] = {
     CONNECT_TIMEOUT: (
         cell("3x upstream_unavailable ConnectTimeout", UNAVAILABLE_KEY, "AADHAAR"),
         cell("3x upstream_unavailable ConnectTimeout", UNAVAILABLE_KEY, "AADHAAR"),
@@ -331,10 +333,8 @@ MATRIX: dict[Fault, tuple[Expect, Expect, Expect, Expect, Expect]] = {
     ),
 }
 
-CELLS: list[tuple[VendorStep, Fault, Expect]] = [
-    (step, fault, row[index])
-    for index, step in enumerate(STEPS)
-    for fault, row in MATRIX.items()
+CELLS: list[tuple[VendorStep, VendorFault, Expect]] = [
+    (step, fault, row[index]) for index, step in enumerate(STEPS) for fault, row in MATRIX.items()
 ]
 
 # Sends after which no generate-otp may follow in the same action: the vendor may have acted
@@ -345,7 +345,7 @@ SAFE_TO_REPEAT = re.compile(
 )
 
 
-def cell_id(step: VendorStep, fault: Fault) -> str:
+def cell_id(step: VendorStep, fault: VendorFault) -> str:
     return f"{step.endpoint}-{fault.name}"
 
 

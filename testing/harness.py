@@ -32,7 +32,7 @@ from testing.clock import FakeClock
 from testing.demo import wait_until_idle
 from testing.fake_telegram import BotMessage, FakeTelegram, FeedEvent
 from testing.procs import process_tree
-from testing.users import Step, User
+from testing.users import Stage, User
 
 CAPTCHA = "ABC123"  # SANDBOX_CAPTCHA_TEXT in every harness
 GOOD_OTP = "123456"
@@ -347,7 +347,7 @@ async def serving_fakes(token: str) -> AsyncIterator[tuple[FakeTelegram, str]]:
 async def drive(tg: FakeTelegram, user: User, cursor: int, within_s: float = 20) -> int:
     """Play ``user`` against the bot's new messages until it stops; returns the last seq."""
     deadline = time.monotonic() + within_s
-    while user.step not in (Step.DONE, Step.FAILED, user.stop_at):
+    while user.step not in (Stage.DONE, Stage.FAILED, user.stop_at):
         events = await tg.wait_for(
             functools.partial(tg.events, user.chat_id, after=cursor), timeout=within_s
         )

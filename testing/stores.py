@@ -1,4 +1,4 @@
-"""Store backends for the store contract suite (tests/conftest_store.py makes them fixtures).
+"""Store backends for the store contract suite (tests/bot/store/conftest.py makes them fixtures).
 
 A ``Backend`` is SQLite (a file under a test's ``tmp_path``) or PostgreSQL (a fresh random schema
 per test, dropped with CASCADE afterwards). PostgreSQL backends skip, saying how to run them,

@@ -30,7 +30,9 @@ POLL_S = 1.0
 TURN = "It is your turn"  # the waiting room's call (locales/en/waiting.ftl)
 
 
-class Step(Enum):
+class Stage(Enum):
+    """Where a scripted user is in their check (what they did last, what they wait for)."""
+
     START = auto()  # sent /start, waiting for the language picker
     LANGUAGE = auto()  # picked English, waiting for the consent notice
     CONSENT = auto()  # agreed, waiting for the Aadhaar prompt
@@ -42,14 +44,14 @@ class Step(Enum):
 
 
 # Vendor calls the bot makes to answer each step (the sandbox adds its latency to each).
-VENDOR_CALLS = {Step.NUMBER: 1, Step.CAPTCHA: 1, Step.OTP: 1}
+VENDOR_CALLS = {Stage.NUMBER: 1, Stage.CAPTCHA: 1, Stage.OTP: 1}
 
 
 @dataclass
 class User:
     chat_id: int
-    stop_at: Step = Step.DONE  # a user who stops waiting mid-flow (memory scenario)
-    step: Step = Step.START
+    stop_at: Stage = Stage.DONE  # a user who stops waiting mid-flow (memory scenario)
+    step: Stage = Stage.START
     acted_at: float = 0.0  # fake's monotonic time of the pending action
     answered: bool = True  # the bot has answered the pending action
     in_line: bool = False  # told a place in line (the waiting room), number sent meanwhile
@@ -61,31 +63,31 @@ class User:
     def react(self, event: FeedEvent) -> tuple[str, dict[str, Any]] | None:
         """The next action after the bot's new message ``event``, if any."""
         step = self.step
-        if step is Step.START and (data := _button(event, Action.LANGUAGE, "en")):
-            return self._go(Step.LANGUAGE, "press", message_id=event.message_id, data=data)
-        if step is Step.LANGUAGE and (data := _button(event, Action.AGREE)):
-            return self._go(Step.CONSENT, "press", message_id=event.message_id, data=data)
-        if step is Step.CONSENT and event.kind == "text" and not event.buttons:
-            return self._go(Step.NUMBER, "send_text", text=NUMBER)
-        if step is Step.CONSENT and _button(event, Action.LEAVE_LINE):
+        if step is Stage.START and (data := _button(event, Action.LANGUAGE, "en")):
+            return self._go(Stage.LANGUAGE, "press", message_id=event.message_id, data=data)
+        if step is Stage.LANGUAGE and (data := _button(event, Action.AGREE)):
+            return self._go(Stage.CONSENT, "press", message_id=event.message_id, data=data)
+        if step is Stage.CONSENT and event.kind == "text" and not event.buttons:
+            return self._go(Stage.NUMBER, "send_text", text=NUMBER)
+        if step is Stage.CONSENT and _button(event, Action.LEAVE_LINE):
             # In line: the number goes at once (deleted, kept for the turn), as people do.
             self.in_line = True
-            return self._go(Step.NUMBER, "send_text", text=NUMBER)
-        if step is Step.NUMBER and self.in_line and event.kind == "text":
+            return self._go(Stage.NUMBER, "send_text", text=NUMBER)
+        if step is Stage.NUMBER and self.in_line and event.kind == "text":
             self.turn_at = self.turn_at or (event.at if event.text.startswith(TURN) else 0.0)
             return None  # "number kept", then "your turn": the captcha follows
-        if step is Step.NUMBER and event.kind == "photo":
-            return self._go(Step.CAPTCHA, "send_text", text=CAPTCHA)
-        if step is Step.CAPTCHA and _button(event, Action.RESEND_OTP):
-            return self._go(Step.OTP, "send_text", text=OTP)
-        if step is Step.OTP and _button(event, Action.CHECK_AGAIN) and "BANK" in event.text:
-            self.step = Step.DONE
+        if step is Stage.NUMBER and event.kind == "photo":
+            return self._go(Stage.CAPTCHA, "send_text", text=CAPTCHA)
+        if step is Stage.CAPTCHA and _button(event, Action.RESEND_OTP):
+            return self._go(Stage.OTP, "send_text", text=OTP)
+        if step is Stage.OTP and _button(event, Action.CHECK_AGAIN) and "BANK" in event.text:
+            self.step = Stage.DONE
             return None
-        self.step = Step.FAILED
+        self.step = Stage.FAILED
         self.failure = f"at {step.name}: {event.text[:80]!r}"
         return None
 
-    def _go(self, step: Step, action: str, **args: Any) -> tuple[str, dict[str, Any]] | None:
+    def _go(self, step: Stage, action: str, **args: Any) -> tuple[str, dict[str, Any]] | None:
         self.step = step
         if step is self.stop_at:
             return None
@@ -113,15 +115,15 @@ class CrowdResult:
 
     @property
     def done(self) -> int:
-        return sum(u.step is Step.DONE for u in self.users)
+        return sum(u.step is Stage.DONE for u in self.users)
 
     @property
     def finished(self) -> list[User]:
-        return [u for u in self.users if u.step in (Step.DONE, Step.FAILED)]
+        return [u for u in self.users if u.step in (Stage.DONE, Stage.FAILED)]
 
     @property
     def failures(self) -> list[str]:
-        return [f"chat {u.chat_id} {u.failure}" for u in self.users if u.step is Step.FAILED]
+        return [f"chat {u.chat_id} {u.failure}" for u in self.users if u.step is Stage.FAILED]
 
 
 class Crowd:
@@ -136,7 +138,7 @@ class Crowd:
         total: int,
         concurrency: int | None = None,
         vendor_latency_s: float = 0.0,
-        stop_at: Step = Step.DONE,
+        stop_at: Stage = Stage.DONE,
         think_s: tuple[float, float] | None = None,
         seed: int = 0,
     ) -> None:
@@ -174,7 +176,7 @@ class Crowd:
             for event in events:
                 cursor = event.seq
                 user = self.users.get(event.chat_id)
-                if event.type != "sent" or user is None or user.step in (Step.DONE, Step.FAILED):
+                if event.type != "sent" or user is None or user.step in (Stage.DONE, Stage.FAILED):
                     continue
                 self._plan(self._on_event(user, event))
                 last = max(last, event.at)
@@ -210,14 +212,14 @@ class Crowd:
             user.answered = True
             # A number typed while waiting is answered ("kept") with no vendor call; the
             # captcha and the OTP of a citizen who waited are answered after one, as for anyone.
-            kept = user.in_line and user.step is Step.NUMBER and event.kind == "text"
+            kept = user.in_line and user.step is Stage.NUMBER and event.kind == "text"
             vendor_call = user.step in VENDOR_CALLS and not kept
             waited = self.vendor_latency_s if vendor_call else 0.0
             self.latencies.append(event.at - user.acted_at - waited)
         action = user.react(event)
         if action is not None:
             return [(user, *action)]
-        if user.step not in (Step.DONE, Step.FAILED, user.stop_at):
+        if user.step not in (Stage.DONE, Stage.FAILED, user.stop_at):
             return []  # a message that asks nothing (in line): wait for the next
         self._active -= 1
         user.finished_at = event.at
@@ -233,7 +235,7 @@ class Crowd:
         done = await self.telegram.batch([(name, args) for _, name, args in actions])
         for (user, _, _), result in zip(actions, done, strict=True):
             if result.error is not None:
-                user.step, user.failure = Step.FAILED, f"refused: {result.error}"
+                user.step, user.failure = Stage.FAILED, f"refused: {result.error}"
                 self._active -= 1
                 continue
             user.acted_at = result.at

@@ -1,4 +1,4 @@
-"""Capacity at a glance: the vendor's daily budget against what was used, and the longest wait.
+"""DailyUse at a glance: the vendor's daily budget against what was used, and the longest wait.
 
 The plan's daily budget (``DEEPVUE_PLAN``, bot/vendor/config.py) counts vendor API calls. What
 was used is read from the check log, which every instance shares and which survives a restart:
@@ -59,7 +59,7 @@ class AdmissionWaits:
 
 
 @dataclass(frozen=True, slots=True)
-class Capacity:
+class DailyUse:
     plan: str
     daily_budget: int | None  # vendor calls a day; None: the plan has no daily limit
     calls: int  # calls used on the day shown (the busiest day of a week)
@@ -80,7 +80,7 @@ async def capacity(
     days: Sequence[DayStats],
     source: CapacitySource | None,
     wait_period: Period,
-) -> Capacity:
+) -> DailyUse:
     """The vendor budget on the busiest of ``days`` (one day: that day) and the longest wait
     in ``wait_period``. ``source`` (may be None) is asked first, day by day."""
     busiest, estimated = 0, False
@@ -90,11 +90,11 @@ async def capacity(
         if calls >= busiest:
             busiest, estimated = calls, counted is None
     wait = None if source is None else await source.longest_wait(wait_period)
-    return Capacity(plan, plan_limits(plan).per_day, busiest, estimated, wait)
+    return DailyUse(plan, plan_limits(plan).per_day, busiest, estimated, wait)
 
 
 def render_capacity(
-    capacity: Capacity, translator: Translator, language: str, *, week: bool
+    capacity: DailyUse, translator: Translator, language: str, *, week: bool
 ) -> str:
     """One or two lines: the budget (today's, or the busiest day's of a week) and the wait."""
 

@@ -85,7 +85,7 @@ _JWT_HEADER: Final = b'{"alg":"HS256","typ":"JWT"}'
 
 
 @dataclass(frozen=True, slots=True)
-class Call:
+class VendorRequest:
     """What endpoint logic may read from a request (already fully received)."""
 
     params: QueryParams
@@ -189,7 +189,7 @@ class Sandbox:
         self._fixture_attempts: Counter[str] = Counter()
         # (window number, calls in it) per limit: the clock second, minute and India day.
         self._rate_windows: dict[str, tuple[int, int]] = {}
-        self._handlers: dict[EndpointName, Callable[[Call], Response]] = {
+        self._handlers: dict[EndpointName, Callable[[VendorRequest], Response]] = {
             "authorize": self._authorize,
             "initiate-session": self._initiate_session,
             "reload-captcha": self._reload_captcha,
@@ -265,7 +265,7 @@ class Sandbox:
             injected = fault.response()
             if injected is not None:
                 return injected
-        call = Call(request.query_params, request.headers, body)
+        call = VendorRequest(request.query_params, request.headers, body)
         if endpoint != "authorize":
             refusal = self._gatekeep(call, over_rate)
             if refusal is not None:
@@ -282,7 +282,7 @@ class Sandbox:
                 return fault
         return None
 
-    def _gatekeep(self, call: Call, over_rate: bool) -> Response | None:
+    def _gatekeep(self, call: VendorRequest, over_rate: bool) -> Response | None:
         """The checks every verification call passes before its own logic: credentials first
         (so a refused call costs no quota), then the plan's rate limit, then upstream luck."""
         refusal = self._auth_refusal(call.headers)
@@ -332,7 +332,7 @@ class Sandbox:
 
     # ---- endpoints ----
 
-    def _authorize(self, call: Call) -> Response:
+    def _authorize(self, call: VendorRequest) -> Response:
         fields = decode_form(call.headers.get("content-type", ""), call.body).texts()
         client_id, client_secret = fields.get("client_id"), fields.get("client_secret")
         if client_id is None or client_secret is None:
@@ -348,7 +348,7 @@ class Sandbox:
             }
         )
 
-    def _initiate_session(self, call: Call) -> Response:
+    def _initiate_session(self, call: VendorRequest) -> Response:
         refusal = self._require(call, "consent", "purpose")
         if refusal is not None:
             return refusal
@@ -360,7 +360,7 @@ class Sandbox:
         self._sessions[session_id] = _Session(self._captcha_text(), now + SESSION_TTL)
         return self._captcha_response(session_id)
 
-    def _reload_captcha(self, call: Call) -> Response:
+    def _reload_captcha(self, call: VendorRequest) -> Response:
         refusal = self._require(call, "session_id")
         if refusal is not None:
             return refusal
@@ -371,7 +371,7 @@ class Sandbox:
         session.captcha_text = self._captcha_text()
         return self._captcha_response(session_id)
 
-    def _generate_otp(self, call: Call) -> Response:
+    def _generate_otp(self, call: VendorRequest) -> Response:
         captcha_params = ("session_id", "captcha") if self.config.captcha_required else ()
         refusal = self._require(call, "aadhaar_number", *captcha_params)
         if refusal is None and captcha_params:
@@ -392,7 +392,7 @@ class Sandbox:
         data = {"aadhaar_number": number, "otp_sent": True, "reference_id": reference_id}
         return self._success("OTP Sent Successfully", data)
 
-    def _verify_otp(self, call: Call) -> Response:
+    def _verify_otp(self, call: VendorRequest) -> Response:
         refusal = self._require(call, "otp", "reference_id")
         if refusal is not None:
             return refusal
@@ -486,7 +486,7 @@ class Sandbox:
             {**self._stamp(200), "data": {"session_id": session_id, "captcha": image}}
         )
 
-    def _require(self, call: Call, *names: str) -> Response | None:
+    def _require(self, call: VendorRequest, *names: str) -> Response | None:
         missing = [name for name in names if name not in call.params]
         if missing:
             return self._invalid_request(f"missing query parameter(s): {', '.join(missing)}")

@@ -35,9 +35,10 @@ from typing import Any
 
 import pytest
 
-from testing.fake_telegram import BotMessage, FakeTelegram
-from testing.harness import ACTIVE, CAPTCHA, GOOD_OTP, HARNESS_TOKEN, en, stop_process
+from testing.fake_telegram import FakeTelegram
+from testing.harness import CAPTCHA, HARNESS_TOKEN, en, stop_process
 from testing.leaks import find_secrets
+from testing.reading_user import AGREE, UserAction, decide
 
 pytestmark = pytest.mark.slow
 
@@ -49,16 +50,7 @@ KILL_AFTER_CALLS = (1, 1000)  # a burst of 50 checks makes about 1,000 Bot API c
 QUIET_S = 1.0  # a bot that sent nothing for this long, alive, will not answer any more
 SEED = 515
 
-AGREE = en("consent-agree-button")
 RECORDED = en("consent-recorded")
-START_AGAIN = {en("check-again-button"), en("start-again-button")}
-OTP_PROMPTS = [
-    en("otp-sent", masked="XXXX XXXX 1096").split("\n")[0],
-    en("otp-bad-format"),
-    en("error-verify-retry"),
-    en("hint-otp"),
-]
-CAPTCHA_PROMPTS = [en("hint-captcha"), en("captcha-bad-format")]
 
 
 @dataclass
@@ -137,14 +129,6 @@ class World:
             return db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
-@dataclass(frozen=True)
-class Step:
-    text: str | None = None  # typed
-    message_id: int = 0  # or a button tapped on this message
-    label: str = ""
-    data: str = ""
-
-
 def _key(update: dict[str, Any]) -> tuple[int | str, ...] | None:
     """Names a user's update: a message by chat and id, a tap by its query id."""
     if "message" in update:
@@ -152,30 +136,6 @@ def _key(update: dict[str, Any]) -> tuple[int | str, ...] | None:
     if "callback_query" in update:
         return (update["callback_query"]["id"],)
     return None
-
-
-def decide(messages: list[BotMessage]) -> Step | str:
-    """What a user does next, from what the bot last said; or the end: ``"result"`` or
-    ``"start again"``."""
-    visible = [m for m in messages if not m.deleted]
-    if not visible:
-        return Step(text="/start")
-    newest = visible[-1]
-    text = newest.text
-    if "Bank:" in text:
-        return "result"
-    if {b.text for row in newest.buttons for b in row} & START_AGAIN or "/start" in text:
-        return "start again"
-    pointing = text in (en("hint-consent"), en("hint-consent-number"), en("hint-language"))
-    for message in reversed(visible if pointing else [newest]):  # the buttons it points at
-        for button in (b for row in message.buttons for b in row):
-            if button.text in ("English", AGREE):
-                return Step(message_id=message.message_id, label=button.text, data=button.data)
-    if newest.kind == "photo" or any(p in text for p in CAPTCHA_PROMPTS):
-        return Step(text=CAPTCHA)
-    if any(p in text for p in OTP_PROMPTS):
-        return Step(text=GOOD_OTP)
-    return Step(text=ACTIVE)  # the Aadhaar prompt, "type it again", "number lost"...
 
 
 async def drive(world: World, user: User) -> None:
@@ -192,7 +152,7 @@ async def drive(world: World, user: User) -> None:
         await act(world, user, step, mark=events[-1].seq if events else 0)
 
 
-async def act(world: World, user: User, step: Step, *, mark: int) -> None:
+async def act(world: World, user: User, step: UserAction, *, mark: int) -> None:
     """Do ``step``; return once the bot answered, or once it is clear it never will."""
     tg = world.tg
     # The first bot process that can take the update: this one, or the next if none runs.

@@ -29,7 +29,7 @@ from testing.fault_matrix import (
     SAFE_TO_REPEAT,
     VERIFY,
     Expect,
-    Fault,
+    VendorFault,
     VendorStep,
     cell_id,
     render,
@@ -111,7 +111,7 @@ async def test_fault_cell(
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
     step: VendorStep,
-    fault: Fault,
+    fault: VendorFault,
     expected: Expect,
 ) -> None:
     async with running_harness(tmp_path, deepvue_read_timeout_s=READ_TIMEOUT_S) as h:

@@ -25,7 +25,7 @@ import pytest
 from testing.fake_telegram import BotMessage, FakeTelegram
 from testing.harness import Instance, bot_process_env, drive, en, serving_fakes
 from testing.stores import POSTGRES_URL
-from testing.users import OTP, Step, User
+from testing.users import OTP, Stage, User
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CHECK_EVERY_S = 0.2
@@ -104,11 +104,11 @@ async def test_standby_takes_over_and_finishes_the_check_in_flight(
         assert not standby.said("leader.acquired")
 
         # A user gets as far as "OTP sent" with the leader.
-        user = User(chat_id=7070, stop_at=Step.OTP)
+        user = User(chat_id=7070, stop_at=Stage.OTP)
         await tg.send_text(user.chat_id, "/start")
         cursor = await drive(tg, user, 0)
         prompt = tg.last_message(user.chat_id)
-        assert user.step is Step.OTP and prompt is not None and "OTP" in prompt.text
+        assert user.step is Stage.OTP and prompt is not None and "OTP" in prompt.text
 
         # The leader dies; the standby takes over in time.
         leader.process.send_signal(signal.SIGKILL)

@@ -41,8 +41,8 @@ from bot.clock import SystemClock
 from bot.sandbox import SandboxConfig, running_sandbox
 from testing.fake_telegram import FakeTelegram
 from testing.harness import CAPTCHA, GOOD_OTP, WEBHOOK_SECRET, Instance, bot_process_env, en
+from testing.reading_user import UserAction, decide
 from testing.stores import POSTGRES_URL
-from tests.e2e.test_crash import Step, decide
 
 pytestmark = pytest.mark.slow
 
@@ -113,7 +113,7 @@ async def act(tg: FakeTelegram, player: Player) -> int | None:
     mark = events[-1].seq if events else 0
     last = tg.last_message(player.chat_id)
     if last is not None and last.text == en("restart-otp-unknown"):
-        step: Step | str = Step(text=GOOD_OTP)  # as it says: the OTP again, first
+        step: UserAction | str = UserAction(text=GOOD_OTP)  # as it says: the OTP again, first
     else:
         step = decide(messages)
     if step == "result":
@@ -126,7 +126,7 @@ async def act(tg: FakeTelegram, player: Player) -> int | None:
         player.steps.append(step)
         await tg.send_text(player.chat_id, "/start")
         return mark
-    assert isinstance(step, Step)
+    assert isinstance(step, UserAction)
     if step.text is not None:
         player.steps.append(_name(step.text))
         await tg.send_text(player.chat_id, step.text)

@@ -40,11 +40,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from bot.check.state import Step
+from testing.fuzz import Fuzz, Snapshot, running_fuzz
 from testing.harness import NUMBER_POOL, Harness
 from testing.leaks import LogRecorder, numbers_in_any_form
+from testing.number_forms import BIDI, SCRIPTS, ZW
 from testing.staff import ADMIN
-from tests.bot.domain.test_numbers import BIDI, SCRIPTS, ZW
-from tests.e2e.test_input_fuzz import Fuzz, Snapshot, running_fuzz
 
 EXAMPLES = int(os.environ.get("NUMBER_FUZZ_EXAMPLES", "8"))
 CITIZEN_STEPS = ("none", "language", "consent", "aadhaar", "captcha", "otp")

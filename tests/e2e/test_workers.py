@@ -25,7 +25,7 @@ from bot.vendor.config import VendorConfig
 from testing.fake_telegram import FakeTelegram
 from testing.harness import WEBHOOK_SECRET, Instance, bot_process_env, drive, serving_fakes
 from testing.procs import process_tree
-from testing.users import Step, User
+from testing.users import Stage, User
 
 TOKEN = "7000000002:workers-test-token-for-the-fake-server-only"
 
@@ -193,7 +193,7 @@ async def test_checks_are_shared_between_the_workers(tmp_path: Path) -> None:
             await tg.send_text(user.chat_id, "/start")
         await asyncio.gather(*(drive(tg, user, 0, within_s=30) for user in users))
         for user in users:
-            assert user.step is Step.DONE, user.failure
+            assert user.step is Stage.DONE, user.failure
             card = tg.last_message(user.chat_id)
             assert card is not None and "STATE BANK OF INDIA" in card.text
 

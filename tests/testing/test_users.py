@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from testing.fake_telegram import FeedEvent
-from testing.users import Crowd, Step, User
+from testing.users import Crowd, Stage, User
 
 VENDOR_S = 1.0
 
@@ -23,9 +23,9 @@ def first_answer(user: User, kind: str, at: float) -> float:
 
 
 @pytest.mark.parametrize("in_line", [False, True])
-@pytest.mark.parametrize("step", [Step.CAPTCHA, Step.OTP])
+@pytest.mark.parametrize("step", [Stage.CAPTCHA, Stage.OTP])
 def test_an_answer_after_a_vendor_call_has_the_vendors_latency_taken_off(
-    step: Step, in_line: bool
+    step: Stage, in_line: bool
 ) -> None:
     # "OTP sent" and the result card are text, also for a citizen who waited in line.
     user = User(1, step=step, in_line=in_line)
@@ -33,10 +33,10 @@ def test_an_answer_after_a_vendor_call_has_the_vendors_latency_taken_off(
 
 
 def test_a_number_kept_while_waiting_waited_for_no_call() -> None:
-    user = User(1, step=Step.NUMBER, in_line=True)
+    user = User(1, step=Stage.NUMBER, in_line=True)
     assert first_answer(user, "text", at=10.05) == pytest.approx(0.05)
 
 
 def test_the_captcha_after_a_number_waited_for_initiate_session() -> None:
-    user = User(1, step=Step.NUMBER)
+    user = User(1, step=Stage.NUMBER)
     assert first_answer(user, "photo", at=11.05) == pytest.approx(0.05)

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from bot.check.state import FlowState, Step
-from testing.check_double import CHAT, T0, World, make_world
+from testing.check_double import CHAT, T0, CheckWorld, make_world
 
 
 @pytest.fixture
-def world() -> World:
+def world() -> CheckWorld:
     return make_world()
 
 

@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 from bot.check.state import FlowState, Step
 from handlers import router
-from testing.check_double import CHAT, World
+from testing.check_double import CHAT, CheckWorld
 
 MakeState = Callable[..., FlowState]
 
 
 async def test_a_number_at_consent_is_deleted_not_taken_as_consent(
-    world: World, state_at: MakeState
+    world: CheckWorld, state_at: MakeState
 ) -> None:
     world.store.flows[CHAT] = state_at(Step.CONSENT, consent_id=None)
 
@@ -23,7 +23,7 @@ async def test_a_number_at_consent_is_deleted_not_taken_as_consent(
     assert world.store.flows[CHAT].step is Step.CONSENT
 
 
-async def test_a_caption_at_the_otp_step_is_deleted(world: World, state_at: MakeState) -> None:
+async def test_a_caption_at_the_otp_step_is_deleted(world: CheckWorld, state_at: MakeState) -> None:
     world.store.flows[CHAT] = state_at(Step.OTP, reference_id="r", otp_sent_at=world.clock.now())
     world.vendor.script = []
 
@@ -33,7 +33,7 @@ async def test_a_caption_at_the_otp_step_is_deleted(world: World, state_at: Make
     assert world.bot.texts == ["hint-otp"]
 
 
-async def test_text_at_the_picker_gets_its_hint(world: World, state_at: MakeState) -> None:
+async def test_text_at_the_picker_gets_its_hint(world: CheckWorld, state_at: MakeState) -> None:
     world.store.flows[CHAT] = state_at(Step.LANGUAGE, consent_id=None)
 
     await router.on_message(world.update("hello"), world.context)
@@ -42,7 +42,7 @@ async def test_text_at_the_picker_gets_its_hint(world: World, state_at: MakeStat
     assert world.bot.texts == ["hint-language"]
 
 
-async def test_an_idle_check_expires_first(world: World, state_at: MakeState) -> None:
+async def test_an_idle_check_expires_first(world: CheckWorld, state_at: MakeState) -> None:
     world.store.flows[CHAT] = state_at(Step.AADHAAR).evolve(expires_at=world.clock.now())
 
     await router.on_message(world.update("hello"), world.context)

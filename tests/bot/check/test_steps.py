@@ -12,26 +12,26 @@ from bot.check.state import FlowState, Step
 from bot.vendor.types import Captcha, OtpSent, SeedingResult, VendorError
 from handlers import aadhaar, captcha, otp
 from handlers.callbacks import Action
-from testing.check_double import CHAT, World
+from testing.check_double import CHAT, CheckWorld
 
 NUMBER = "234123412346"  # a test vector of python-stdnum, not a person's number
 PICTURE = Captcha("sess-1", b"\xff\xd8jpeg")
 MakeState = Callable[..., FlowState]
 
 
-def at_captcha(world: World, state_at: MakeState, **changes: Any) -> FlowState:
-    state = state_at(
-        Step.CAPTCHA, vendor_session_id="sess-1", **changes
-    ).evolve(notes=state_at(Step.CAPTCHA).notes.evolve(session_at=world.clock.now()))
+def at_captcha(world: CheckWorld, state_at: MakeState, **changes: Any) -> FlowState:
+    state = state_at(Step.CAPTCHA, vendor_session_id="sess-1", **changes).evolve(
+        notes=state_at(Step.CAPTCHA).notes.evolve(session_at=world.clock.now())
+    )
     world.services.held.hold(CHAT, state.check_id, NUMBER)
     return state
 
 
-def saved(world: World) -> FlowState | None:
+def saved(world: CheckWorld) -> FlowState | None:
     return world.store.flows.get(CHAT)
 
 
-def said_after_save(world: World) -> bool:
+def said_after_save(world: CheckWorld) -> bool:
     """Save before you speak: the step's new state is saved before the first message."""
     calls = world.bot.calls
     first = next(i for i, c in enumerate(calls) if c.method in ("send_message", "send_photo"))
@@ -46,7 +46,7 @@ def fail(outcome: Outcome) -> VendorError:
 
 
 async def test_a_valid_number_is_deleted_held_and_the_captcha_shown(
-    world: World, state_at: MakeState
+    world: CheckWorld, state_at: MakeState
 ) -> None:
     world.vendor.script = [PICTURE]
     turn = world.turn(state_at(Step.AADHAAR), text=NUMBER)
@@ -63,7 +63,9 @@ async def test_a_valid_number_is_deleted_held_and_the_captcha_shown(
     assert said_after_save(world)
 
 
-async def test_an_invalid_number_costs_no_vendor_call(world: World, state_at: MakeState) -> None:
+async def test_an_invalid_number_costs_no_vendor_call(
+    world: CheckWorld, state_at: MakeState
+) -> None:
     turn = world.turn(state_at(Step.AADHAAR), text="234123412345")
 
     await aadhaar.on_text(turn, "234123412345")
@@ -73,7 +75,7 @@ async def test_an_invalid_number_costs_no_vendor_call(world: World, state_at: Ma
     assert saved(world) is None  # nothing to save: the step stays
 
 
-async def test_a_wrong_captcha_gets_a_fresh_picture(world: World, state_at: MakeState) -> None:
+async def test_a_wrong_captcha_gets_a_fresh_picture(world: CheckWorld, state_at: MakeState) -> None:
     world.vendor.script = [fail(Outcome.INVALID_CAPTCHA), PICTURE]
     turn = world.turn(at_captcha(world, state_at))
 
@@ -86,7 +88,9 @@ async def test_a_wrong_captcha_gets_a_fresh_picture(world: World, state_at: Make
     assert said_after_save(world)
 
 
-async def test_the_third_wrong_captcha_ends_the_check(world: World, state_at: MakeState) -> None:
+async def test_the_third_wrong_captcha_ends_the_check(
+    world: CheckWorld, state_at: MakeState
+) -> None:
     world.vendor.script = [fail(Outcome.INVALID_CAPTCHA)]
     turn = world.turn(at_captcha(world, state_at, wrong_captchas=2))
 
@@ -100,7 +104,7 @@ async def test_the_third_wrong_captcha_ends_the_check(world: World, state_at: Ma
 
 
 async def test_no_answer_to_generate_otp_counts_and_retries(
-    world: World, state_at: MakeState
+    world: CheckWorld, state_at: MakeState
 ) -> None:
     world.vendor.script = [fail(Outcome.NO_ANSWER), PICTURE]
     turn = world.turn(at_captcha(world, state_at))
@@ -114,7 +118,7 @@ async def test_no_answer_to_generate_otp_counts_and_retries(
 
 
 async def test_uidai_rejecting_the_number_asks_for_it_again(
-    world: World, state_at: MakeState
+    world: CheckWorld, state_at: MakeState
 ) -> None:
     world.vendor.script = [fail(Outcome.INVALID_AADHAAR)]
     turn = world.turn(at_captcha(world, state_at))
@@ -128,7 +132,9 @@ async def test_uidai_rejecting_the_number_asks_for_it_again(
     assert said_after_save(world)
 
 
-async def test_a_number_lost_in_a_restart_is_asked_for(world: World, state_at: MakeState) -> None:
+async def test_a_number_lost_in_a_restart_is_asked_for(
+    world: CheckWorld, state_at: MakeState
+) -> None:
     state = at_captcha(world, state_at)
     world.services.held.drop(CHAT)
 
@@ -140,7 +146,9 @@ async def test_a_number_lost_in_a_restart_is_asked_for(world: World, state_at: M
     assert world.bot.texts == ["number-lost"]
 
 
-async def test_the_otp_is_sent_and_the_number_dropped(world: World, state_at: MakeState) -> None:
+async def test_the_otp_is_sent_and_the_number_dropped(
+    world: CheckWorld, state_at: MakeState
+) -> None:
     world.vendor.script = [OtpSent("ref-1")]
     turn = world.turn(at_captcha(world, state_at))
 
@@ -153,11 +161,11 @@ async def test_the_otp_is_sent_and_the_number_dropped(world: World, state_at: Ma
     assert world.bot.sent[-1].buttons[0].startswith(f"{Action.RESEND_OTP.value}|")
 
 
-def at_otp(world: World, state_at: MakeState, **changes: Any) -> FlowState:
+def at_otp(world: CheckWorld, state_at: MakeState, **changes: Any) -> FlowState:
     return state_at(Step.OTP, reference_id="ref-1", otp_sent_at=world.clock.now(), **changes)
 
 
-async def test_a_wrong_otp_is_counted(world: World, state_at: MakeState) -> None:
+async def test_a_wrong_otp_is_counted(world: CheckWorld, state_at: MakeState) -> None:
     world.vendor.script = [fail(Outcome.INVALID_OTP)]
 
     await otp.on_text(world.turn(at_otp(world, state_at), text="123456"), "123456")
@@ -168,7 +176,7 @@ async def test_a_wrong_otp_is_counted(world: World, state_at: MakeState) -> None
     assert world.bot.texts == ["otp-wrong"]
 
 
-async def test_the_third_wrong_otp_ends_the_check(world: World, state_at: MakeState) -> None:
+async def test_the_third_wrong_otp_ends_the_check(world: CheckWorld, state_at: MakeState) -> None:
     world.vendor.script = [fail(Outcome.INVALID_OTP)]
 
     await otp.on_text(world.turn(at_otp(world, state_at, wrong_otps=2)), "123456")
@@ -178,7 +186,7 @@ async def test_the_third_wrong_otp_ends_the_check(world: World, state_at: MakeSt
 
 
 async def test_an_expired_otp_ends_without_a_vendor_call(
-    world: World, state_at: MakeState
+    world: CheckWorld, state_at: MakeState
 ) -> None:
     state = at_otp(world, state_at)
     world.clock.advance(600)
@@ -190,7 +198,7 @@ async def test_an_expired_otp_ends_without_a_vendor_call(
     assert world.bot.texts == ["otp-expired\n\notp-not-arriving"]
 
 
-async def test_a_busy_vendor_keeps_the_otp(world: World, state_at: MakeState) -> None:
+async def test_a_busy_vendor_keeps_the_otp(world: CheckWorld, state_at: MakeState) -> None:
     world.vendor.script = [fail(Outcome.UPSTREAM_UNAVAILABLE)]
 
     await otp.on_text(world.turn(at_otp(world, state_at)), "123456")
@@ -198,7 +206,7 @@ async def test_a_busy_vendor_keeps_the_otp(world: World, state_at: MakeState) ->
     assert world.store.log == [] and world.bot.texts == ["error-verify-retry"]
 
 
-async def test_the_result_card_ends_the_check(world: World, state_at: MakeState) -> None:
+async def test_the_result_card_ends_the_check(world: CheckWorld, state_at: MakeState) -> None:
     world.vendor.script = [SeedingResult("J&K BANK", "Active", date(2024, 3, 1))]
 
     await otp.on_text(world.turn(at_otp(world, state_at)), "123456")
@@ -211,7 +219,7 @@ async def test_the_result_card_ends_the_check(world: World, state_at: MakeState)
 
 
 async def test_new_picture_button_reloads_within_the_session(
-    world: World, state_at: MakeState
+    world: CheckWorld, state_at: MakeState
 ) -> None:
     world.vendor.script = [PICTURE]
 

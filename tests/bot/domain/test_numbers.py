@@ -14,27 +14,9 @@ from bot.domain.numbers import digit_runs, find_aadhaar_numbers, mask_runs
 from bot.observability.logging_setup import REDACTED, redact
 from bot.operator.reports import FIRST_REPORT_DAY, LAST_REPORT_DAY, in_report_range
 from handlers.number_guard import holds_twelve_digits, shown_id
+from testing.number_forms import BIDI, SCRIPTS, ZW
 
 N = "987654321096"  # Verhoeff-valid (testing/harness.py: ACTIVE)
-ZW = "\u200b\u200c\u200d\u2060"  # zero-width space, non-joiner, joiner, word joiner
-BIDI = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-SCRIPTS = {
-    "devanagari": "०१२३४५६७८९",
-    "bengali-assamese": "০১২৩৪৫৬৭৮৯",
-    "gurmukhi": "੦੧੨੩੪੫੬੭੮੯",
-    "gujarati": "૦૧૨૩૪૫૬૭૮૯",
-    "odia": "୦୧୨୩୪୫୬୭୮୯",
-    "tamil": "௦௧௨௩௪௫௬௭௮௯",
-    "telugu": "౦౧౨౩౪౫౬౭౮౯",
-    "kannada": "೦೧೨೩೪೫೬೭೮೯",
-    "malayalam": "൦൧൨൩൪൫൬൭൮൯",
-    "arabic-indic": "٠١٢٣٤٥٦٧٨٩",
-    "extended-arabic-indic": "۰۱۲۳۴۵۶۷۸۹",
-    "full-width": "０１２３４５６７８９",
-    "ascii": "0123456789",
-}
-
-
 def written(digits: str, script: str) -> str:
     return "".join(SCRIPTS[script][int(d)] for d in digits)
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from PIL import Image
 
-from bot.capacity.usage import CALLS_PER_CHECK, Capacity, capacity, render_capacity
+from bot.capacity.usage import CALLS_PER_CHECK, DailyUse, capacity, render_capacity
 from bot.domain.policy import INDIA
 from bot.i18n.translator import Translator
 from bot.operator.agents_report import IDLE_DAYS, agent_activity, render_agents
@@ -114,7 +114,7 @@ async def test_capacity_estimates_from_the_check_log_unless_told() -> None:
     days = daily_stats(seeded_fortnight(), PERIOD)
     busiest = max(d.stats.vendor_calls for d in days)
     estimate = await capacity("starter", days, None, PERIOD)
-    assert estimate == Capacity("starter", 1_000, busiest * CALLS_PER_CHECK, True, None)
+    assert estimate == DailyUse("starter", 1_000, busiest * CALLS_PER_CHECK, True, None)
 
     class Counted:
         async def vendor_calls(self, period: Period) -> int | None:
@@ -142,7 +142,7 @@ async def test_capacity_estimates_from_the_check_log_unless_told() -> None:
     ],
 )
 def test_the_longest_wait_is_shown_to_the_nearest_minute(wait: timedelta, minutes: int) -> None:
-    load = Capacity("starter", 1_000, 30, True, wait)
+    load = DailyUse("starter", 1_000, 30, True, wait)
     shown = plain(render_capacity(load, Translator(), "en", week=False)).split("\n")
     assert shown[1] == en("capacity-longest-wait", minutes=minutes)
 

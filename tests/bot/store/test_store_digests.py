@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, date, datetime
 
 from bot.store.base import Store
-from tests.conftest_store import Backend, backend_fixture, store_fixture  # noqa: F401 - fixtures
+from testing.stores import Backend
 
 WEEK = date(2026, 1, 12)  # a Monday
 AT = datetime(2026, 1, 19, 3, 0, tzinfo=UTC)

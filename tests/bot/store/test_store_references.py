@@ -14,8 +14,8 @@ import pytest
 
 from bot.domain.references import new_reference, reference_hash
 from bot.store.base import ReferenceRecords, Store
-from tests.bot.store.test_store_contract import T0, check, consent, full_state
-from tests.conftest_store import Backend, backend_fixture, store_fixture  # noqa: F401 - fixtures
+from testing.store_rows import T0, check, consent, full_state
+from testing.stores import Backend
 
 AGENT = 5550001
 

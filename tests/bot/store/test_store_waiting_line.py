@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from bot.check.state import Step
 from bot.store.base import LineEntry, Store
-from tests.bot.store.test_store_contract import T0, assert_utc, minimal_state
-from tests.conftest_store import Backend, backend_fixture, store_fixture  # noqa: F401 - fixtures
+from testing.store_rows import T0, assert_utc, minimal_state
+from testing.stores import Backend
 
 
 def entry(chat_id: int, *, lane: int = 0, priority: int = 1, **changes: object) -> LineEntry:

@@ -1,7 +1,7 @@
-"""Fixtures for the store contract suite (imported by tests/bot/store/test_store_contract.py).
+"""Fixtures for the store contract suite, for every test under tests/bot/store/.
 
-Import ``backend_fixture`` and ``store_fixture`` (they register as ``backend`` and ``store``;
-the distinct names keep linters from reading test arguments as redefinitions).
+``backend_fixture`` and ``store_fixture`` register as ``backend`` and ``store`` (the distinct
+names keep linters from reading test arguments as redefinitions).
 ``backend`` is parametrized over SQLite (a file under ``tmp_path``) and PostgreSQL (a fresh
 random schema per test, dropped with CASCADE afterwards). PostgreSQL tests carry the
 ``postgres`` mark and skip, saying how to run them, when no server answers.
