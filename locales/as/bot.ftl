@@ -260,6 +260,8 @@ check-outcome =
         [other] আন স্থিতি
         [declined] সন্মতি নিদিলে
         [cancelled] বাতিল
+        [left_line] শাৰী এৰিলে
+        [invalid_captcha] সেৱাই ছবি বিচাৰিলে
         [expired] ম্যাদ উকলিল, উত্তৰ নাই
         [daily_cap] দিনটোৰ অ'টিপি সীমা পূৰ্ণ
         [otp_expired] অ'টিপিৰ ম্যাদ উকলিল

@@ -260,6 +260,8 @@ check-outcome =
         [other] অন্য অবস্থা
         [declined] সম্মতি দেননি
         [cancelled] বাতিল
+        [left_line] লাইন ছেড়ে গেছেন
+        [invalid_captcha] পরিষেবা ছবি চাইল
         [expired] মেয়াদ শেষ, উত্তর নেই
         [daily_cap] দিনের ওটিপি সীমা পূর্ণ
         [otp_expired] ওটিপির মেয়াদ শেষ

@@ -260,6 +260,8 @@ check-outcome =
         [other] Other status
         [declined] Consent declined
         [cancelled] Cancelled
+        [left_line] Left the line
+        [invalid_captcha] Service asked for a picture
         [expired] Expired, no answer
         [daily_cap] Daily OTP limit reached
         [otp_expired] OTP expired

@@ -260,6 +260,8 @@ check-outcome =
         [other] બીજી સ્થિતિ
         [declined] સંમતિ આપી નહીં
         [cancelled] રદ
+        [left_line] લાઇન છોડી દીધી
+        [invalid_captcha] સેવાએ ચિત્ર માગ્યું
         [expired] મુદત પૂરી, જવાબ નહીં
         [daily_cap] ઓટીપીની દૈનિક મર્યાદા પૂરી
         [otp_expired] ઓટીપીની મુદત પૂરી

@@ -260,6 +260,8 @@ check-outcome =
         [other] दूसरी स्थिति
         [declined] सहमति नहीं दी
         [cancelled] रद्द
+        [left_line] कतार छोड़ दी
+        [invalid_captcha] सेवा ने तस्वीर माँगी
         [expired] समय खत्म, कोई जवाब नहीं
         [daily_cap] ओटीपी की रोज़ की सीमा पूरी
         [otp_expired] ओटीपी का समय खत्म

@@ -260,6 +260,8 @@ check-outcome =
         [other] ಬೇರೆ ಸ್ಥಿತಿ
         [declined] ಒಪ್ಪಿಗೆ ನೀಡಲಿಲ್ಲ
         [cancelled] ರದ್ದು
+        [left_line] ಸಾಲು ಬಿಟ್ಟು ಹೋದರು
+        [invalid_captcha] ಸೇವೆ ಚಿತ್ರ ಕೇಳಿತು
         [expired] ಅವಧಿ ಮುಗಿದಿದೆ, ಉತ್ತರವಿಲ್ಲ
         [daily_cap] ದಿನದ ಒಟಿಪಿ ಮಿತಿ ಮುಗಿದಿದೆ
         [otp_expired] ಒಟಿಪಿ ಅವಧಿ ಮುಗಿದಿದೆ

@@ -260,6 +260,8 @@ check-outcome =
         [other] മറ്റൊരു നില
         [declined] സമ്മതം നൽകിയില്ല
         [cancelled] റദ്ദാക്കി
+        [left_line] വരിയിൽ നിന്ന് പോയി
+        [invalid_captcha] സേവനം ചിത്രം ആവശ്യപ്പെട്ടു
         [expired] കാലാവധി കഴിഞ്ഞു, മറുപടിയില്ല
         [daily_cap] ദിവസത്തെ OTP പരിധി കഴിഞ്ഞു
         [otp_expired] OTP കാലാവധി കഴിഞ്ഞു

@@ -260,6 +260,8 @@ check-outcome =
         [other] इतर स्थिती
         [declined] संमती दिली नाही
         [cancelled] रद्द
+        [left_line] रांग सोडली
+        [invalid_captcha] सेवेने चित्र मागितले
         [expired] मुदत संपली, उत्तर नाही
         [daily_cap] ओटीपीची दैनिक मर्यादा पूर्ण
         [otp_expired] ओटीपीची मुदत संपली

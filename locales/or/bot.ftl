@@ -260,6 +260,8 @@ check-outcome =
         [other] ଅନ୍ୟ ସ୍ଥିତି
         [declined] ସମ୍ମତି ଦେଲେ ନାହିଁ
         [cancelled] ବାତିଲ
+        [left_line] ଧାଡ଼ି ଛାଡ଼ିଲେ
+        [invalid_captcha] ସେବା ଛବି ମାଗିଲା
         [expired] ମିଆଦ ସରିଲା, ଉତ୍ତର ନାହିଁ
         [daily_cap] ଦିନର ଓଟିପି ସୀମା ପୂରା
         [otp_expired] ଓଟିପିର ମିଆଦ ସରିଲା

@@ -260,6 +260,8 @@ check-outcome =
         [other] ਹੋਰ ਸਥਿਤੀ
         [declined] ਸਹਿਮਤੀ ਨਹੀਂ ਦਿੱਤੀ
         [cancelled] ਰੱਦ
+        [left_line] ਕਤਾਰ ਛੱਡ ਦਿੱਤੀ
+        [invalid_captcha] ਸੇਵਾ ਨੇ ਤਸਵੀਰ ਮੰਗੀ
         [expired] ਮਿਆਦ ਖਤਮ, ਕੋਈ ਜਵਾਬ ਨਹੀਂ
         [daily_cap] ਓਟੀਪੀ ਦੀ ਰੋਜ਼ਾਨਾ ਹੱਦ ਪੂਰੀ
         [otp_expired] ਓਟੀਪੀ ਦੀ ਮਿਆਦ ਖਤਮ

@@ -260,6 +260,8 @@ check-outcome =
         [other] வேறு நிலை
         [declined] ஒப்புதல் தரவில்லை
         [cancelled] ரத்து
+        [left_line] வரிசையிலிருந்து வெளியேறினார்
+        [invalid_captcha] சேவை படம் கேட்டது
         [expired] காலாவதி, பதில் இல்லை
         [daily_cap] தினசரி ஓடிபி வரம்பு முடிந்தது
         [otp_expired] ஓடிபி காலாவதியானது

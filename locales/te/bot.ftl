@@ -260,6 +260,8 @@ check-outcome =
         [other] వేరే స్థితి
         [declined] అంగీకారం ఇవ్వలేదు
         [cancelled] రద్దు
+        [left_line] వరుస నుండి వెళ్ళిపోయారు
+        [invalid_captcha] సేవ చిత్రం అడిగింది
         [expired] గడువు ముగిసింది, జవాబు లేదు
         [daily_cap] రోజువారీ ఓటీపీ పరిమితి పూర్తి
         [otp_expired] ఓటీపీ గడువు ముగిసింది

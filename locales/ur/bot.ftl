@@ -266,6 +266,8 @@ check-outcome =
         [other] کوئی اور صورتحال
         [declined] رضامندی نہیں دی
         [cancelled] منسوخ
+        [left_line] قطار چھوڑ دی
+        [invalid_captcha] سروس نے تصویر مانگی
         [expired] وقت ختم، کوئی جواب نہیں
         [daily_cap] او ٹی پی کی روزانہ حد پوری
         [otp_expired] او ٹی پی کی مدت ختم
