@@ -50,9 +50,10 @@ POLL_TIMEOUT_S = 10
 POLL_RETRY_S = (0.5, 1.0, 2.0, 5.0, 10.0)  # after a failed getUpdates, growing
 # While updates are in flight, getUpdates answers at once with them (they are not confirmed),
 # so every poll carries them all again: poll again once one is handled, or after REPOLL_S to
-# pick up new chats meanwhile, but never sooner than MIN_REPOLL_S after the last poll: polling on
-# every handled update cost a fifth more CPU per check at 100 users (bench/README.md); 50 ms
-# coalesces those polls, at the price of up to 50 ms more before a new chat's first look.
+# pick up new chats meanwhile, but while some are still in flight never sooner than MIN_REPOLL_S
+# after the last poll: polling on every handled update cost a fifth more CPU per check at 100
+# users (bench/README.md); 50 ms coalesces those polls, at the price of up to 50 ms more before
+# a new chat's first look under load. Once nothing is in flight, the next poll goes at once.
 REPOLL_S = 0.2
 MIN_REPOLL_S = 0.05
 # Handled ids kept to recognise a webhook delivery repeated after its 200 was lost.
@@ -189,7 +190,8 @@ async def poll_updates(api: RawBotApi, tracker: HandledTracker, deliver: Deliver
     while True:
         if tracker.in_flight:
             await tracker.wait_progress(REPOLL_S)
-            await asyncio.sleep(max(0.0, polled_at + MIN_REPOLL_S - loop.time()))
+            if tracker.in_flight:  # a poll now would carry them all again: space polls out
+                await asyncio.sleep(max(0.0, polled_at + MIN_REPOLL_S - loop.time()))
         polled_at = loop.time()
         params: dict[str, Any] = {"timeout": POLL_TIMEOUT_S, "allowed_updates": Update.ALL_TYPES}
         if tracker.offset is not None:

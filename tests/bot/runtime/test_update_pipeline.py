@@ -63,17 +63,18 @@ class _Telegram:
     """getUpdates as Telegram answers it: every update from ``offset`` on that is not confirmed
     (a poll while updates are in flight answers at once, with them again)."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, tracker: HandledTracker) -> None:
         self.pending: list[dict[str, Any]] = [
             {"update_id": i, "message": {}} for i in range(1, count + 1)
         ]
-        self.polled_at: list[float] = []
+        self.tracker = tracker
+        self.polls: list[tuple[float, int]] = []  # (when, updates in flight then)
         self.drained = asyncio.Event()
 
     async def call(self, method: str, params: Mapping[str, Any], *, wait_s: float = 10.0) -> Any:
         if method != "getUpdates":
             return True
-        self.polled_at.append(asyncio.get_running_loop().time())
+        self.polls.append((asyncio.get_running_loop().time(), self.tracker.in_flight))
         offset = int(params.get("offset", 0))
         self.pending = [u for u in self.pending if u["update_id"] >= offset]
         if not self.pending:
@@ -82,13 +83,13 @@ class _Telegram:
         return self.pending
 
 
-async def test_polls_while_updates_are_in_flight_are_spaced_not_one_per_handled_update() -> None:
-    """Every poll carries the updates in flight again: one poll per handled update made the bot
-    decode each update many times (a fifth more CPU per check at 100 users)."""
-    telegram, tracker = _Telegram(20), HandledTracker()
+async def _poll_until_drained(telegram: _Telegram, handle_s: float) -> None:
+    """Poll until Telegram holds nothing unconfirmed; update N is handled ``N * handle_s``
+    after it arrives."""
+    tracker = telegram.tracker
 
     async def handle(update: Mapping[str, Any]) -> None:
-        await asyncio.sleep(0.002 * update["update_id"])  # handled one after another, quickly
+        await asyncio.sleep(handle_s * update["update_id"])
         tracker.handled(update["update_id"])
 
     async def deliver(update: Mapping[str, Any]) -> None:
@@ -99,9 +100,31 @@ async def test_polls_while_updates_are_in_flight_are_spaced_not_one_per_handled_
         await asyncio.wait_for(telegram.drained.wait(), 5)
     finally:
         polling.cancel()
-    gaps = [b - a for a, b in zip(telegram.polled_at, telegram.polled_at[1:], strict=False)]
+
+
+async def test_polls_while_updates_are_in_flight_are_spaced_not_one_per_handled_update() -> None:
+    """Every poll carries the updates in flight again: one poll per handled update made the bot
+    decode each update many times (a fifth more CPU per check at 100 users)."""
+    tracker = HandledTracker()
+    telegram = _Telegram(20, tracker)
+    await _poll_until_drained(telegram, handle_s=0.01)  # 20 handled in 200 ms, one by one
+    gaps = [
+        later - at
+        for (at, _), (later, in_flight) in zip(telegram.polls, telegram.polls[1:], strict=False)
+        if in_flight  # a poll that carried updates in flight again
+    ]
     assert gaps and min(gaps) >= MIN_REPOLL_S * 0.99, gaps
-    assert len(telegram.polled_at) <= 4, "20 updates handled in 40 ms: a poll or two, not 20"
+    assert len(telegram.polls) <= 7, "20 updates handled in 200 ms: a poll per 50 ms, not 20"
+
+
+async def test_once_nothing_is_in_flight_the_next_poll_goes_at_once() -> None:
+    """The spacing is for polls that would carry updates again: the update that empties the
+    set is confirmed without waiting (tests and a quiet bot would pay 50 ms an update)."""
+    tracker = HandledTracker()
+    telegram = _Telegram(1, tracker)
+    await _poll_until_drained(telegram, handle_s=0.0)
+    (first, _), (confirming, in_flight) = telegram.polls
+    assert in_flight == 0 and confirming - first < MIN_REPOLL_S / 2
 
 
 # ------------------------------------------------------------------ a poison update
