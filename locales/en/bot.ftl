@@ -206,6 +206,7 @@ help-admin =
     /revoke AGENT_ID — remove an agent
     /history AGENT_ID — an agent's last 20 checks
     /stats — checks today and in the last 7 days (/stats FROM TO for other days)
+    /stats agents — each agent's checks in the last 7 days, those who need a look first
     /export FROM TO — the check log of those days as a CSV file
 refused-admin = Sorry, this command is only for the operators of this bot.
 refused-agent = Sorry, this command is only for the registered agents of this bot.
